@@ -1,0 +1,136 @@
+// capture/: image files in, clean page images and facts about them out.
+// Decoding (libtiff for TIFF, OpenCV for PNG/JPEG), orientation, deskew,
+// binarization and blank-page detection. Each step is a free function with
+// plain Options and a result that says how sure it is.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+
+namespace chartroom::capture {
+
+// ---------------------------------------------------------------- decoding
+
+// Limits that protect the pipeline from absurd or hostile files.
+struct DecodeLimits {
+  std::uint64_t max_file_bytes = 2ULL << 30;  // 2 GiB
+  std::uint64_t max_pixels = 150'000'000;     // per page (about 12000 x 12500)
+  int max_dimension = 40'000;                 // per side, pixels
+  int max_pages = 10'000;                     // per file
+  int assumed_dpi = 300;                      // when the file states none (or an absurd one)
+};
+
+// Reads the pages of one image file one at a time, so a 2,000-page TIFF never
+// sits in memory whole. Not thread-safe; one reader per file.
+class PageReader {
+ public:
+  virtual ~PageReader() = default;
+  // Number of pages in the file (1 for PNG/JPEG).
+  virtual int page_count() const = 0;
+  // Decodes page `index` (0-based). Errors name the file and the page, e.g.
+  // "scan_0007.tif, page 3: truncated TIFF strip". Gray1 for bilevel pages,
+  // Gray8 for gray, Rgb8 for colour. dpi is filled (assumed_dpi if unknown).
+  virtual Result<Image> read_page(int index) = 0;
+  virtual FileFormat format() const = 0;
+};
+
+// Opens an image file: checks size, sniffs the format by content, reads the
+// header(s) and checks the limits before any pixel is decoded.
+// `display_name` is used in error messages (the source as the user gave it).
+Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path,
+                                               const std::string& display_name,
+                                               const DecodeLimits& limits = {});
+
+// ---------------------------------------------------------------- steps
+
+// `degrees` is counter-clockwise positive: the angle by which the content sits
+// rotated on the image (the correction rotates by -degrees).
+struct Skew {
+  double degrees = 0;
+  double confidence = 0;  // 0..1
+};
+
+struct SkewOptions {
+  double max_degrees = 15;        // search range, both directions
+  double min_confidence = 0.3;    // below this the page is left as it is and flagged
+};
+
+// Measures the skew of the text lines on a page.
+Skew find_skew(const Image& page, const SkewOptions& options = {});
+
+// `degrees` is the clockwise rotation (0, 90, 180, 270) that makes the page upright.
+struct Orientation {
+  int degrees = 0;
+  double confidence = 0;  // 0..1
+};
+
+struct OrientationOptions {
+  double min_confidence = 0.5;  // below this the page is left as it is
+};
+
+// Finds how the text on a (deskewed) page must be rotated to stand upright.
+Orientation detect_orientation(const Image& page, const OrientationOptions& options = {});
+
+// Rotates clockwise by a multiple of 90 degrees.
+Image rotate_orthogonal(const Image& page, int clockwise_degrees);
+
+// Rotates by an arbitrary angle (counter-clockwise positive), bringing in white.
+Image rotate(const Image& page, double degrees);
+
+// Turns any page into 8-bit gray.
+Image to_gray(const Image& page);
+
+struct BinarizeOptions {
+  int window = 0;        // adaptive window in pixels; 0 = derived from the dpi
+  double factor = 0.34;  // Sauvola k
+};
+
+// Adaptive binarization of a gray or colour page into Gray1.
+Image binarize(const Image& page, const BinarizeOptions& options = {});
+
+struct BlankCheck {
+  bool blank = false;
+  double ink_fraction = 0;  // share of dark pixels inside the margins after speckle removal
+  double confidence = 0;
+};
+
+struct BlankOptions {
+  double margin_fraction = 0.06;   // ignored border on each side (scanner edges, punch holes)
+  double max_ink_fraction = 0.0015;
+};
+
+BlankCheck check_blank(const Image& page, const BlankOptions& options = {});
+
+// ---------------------------------------------------------------- whole page
+
+struct CleanOptions {
+  SkewOptions skew;
+  OrientationOptions orientation;
+  BinarizeOptions binarize;
+  BlankOptions blank;
+  bool output_bilevel = true;  // store text pages as Gray1 (CCITT G4 in the PDF)
+};
+
+struct CleanPage {
+  Image image;  // upright, deskewed; Gray1 when output_bilevel, else Gray8/Rgb8
+  Orientation orientation;
+  Skew skew;              // as measured on the scan
+  bool skew_applied = false;
+  BlankCheck blank;
+  std::vector<std::string> warnings;  // e.g. "skew estimate unsure (confidence 0.12); page left as scanned"
+};
+
+// The whole cleaning chain for one page: gray, skew, deskew, orientation,
+// binarization, blank check.
+Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options = {});
+
+// ---------------------------------------------------------------- file I/O for tools and tests
+
+// Writes a page as a TIFF (Gray1 -> CCITT G4, others -> LZW) or PNG by extension.
+Status write_image(const Image& page, const std::filesystem::path& path);
+
+}  // namespace chartroom::capture

@@ -1,0 +1,198 @@
+#include "core/core.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace chartroom {
+
+std::string_view error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return "invalid argument";
+    case ErrorCode::kNotFound: return "not found";
+    case ErrorCode::kUnsupported: return "unsupported";
+    case ErrorCode::kCorrupt: return "corrupt";
+    case ErrorCode::kTooLarge: return "too large";
+    case ErrorCode::kIo: return "i/o error";
+    case ErrorCode::kDatabase: return "database error";
+    case ErrorCode::kOcr: return "ocr error";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kInternal: return "internal error";
+  }
+  return "error";
+}
+
+int bits_per_pixel(PixelFormat format) {
+  switch (format) {
+    case PixelFormat::kGray1: return 1;
+    case PixelFormat::kGray8: return 8;
+    case PixelFormat::kRgb8: return 24;
+  }
+  return 8;
+}
+
+Image Image::blank(int width, int height, PixelFormat format, int dpi) {
+  Image image;
+  image.width = width;
+  image.height = height;
+  image.format = format;
+  image.stride = (width * bits_per_pixel(format) + 7) / 8;
+  image.dpi_x = dpi;
+  image.dpi_y = dpi;
+  const std::uint8_t white = format == PixelFormat::kGray1 ? 0x00 : 0xFF;
+  image.pixels.assign(static_cast<std::size_t>(image.stride) * static_cast<std::size_t>(height), white);
+  return image;
+}
+
+FileFormat sniff_format(std::span<const std::uint8_t> head) {
+  auto starts = [&](std::initializer_list<std::uint8_t> magic) {
+    return head.size() >= magic.size() && std::equal(magic.begin(), magic.end(), head.begin());
+  };
+  if (starts({'I', 'I', 42, 0}) || starts({'M', 'M', 0, 42}) || starts({'I', 'I', 43, 0}) ||
+      starts({'M', 'M', 0, 43})) {
+    return FileFormat::kTiff;
+  }
+  if (starts({0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})) return FileFormat::kPng;
+  if (starts({0xFF, 0xD8, 0xFF})) return FileFormat::kJpeg;
+  if (starts({'%', 'P', 'D', 'F', '-'})) return FileFormat::kPdf;
+  return FileFormat::kUnknown;
+}
+
+std::string_view file_format_name(FileFormat format) {
+  switch (format) {
+    case FileFormat::kTiff: return "TIFF";
+    case FileFormat::kPng: return "PNG";
+    case FileFormat::kJpeg: return "JPEG";
+    case FileFormat::kPdf: return "PDF";
+    case FileFormat::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Result<std::vector<std::uint8_t>> read_head(const std::filesystem::path& path, std::size_t bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(ErrorCode::kIo, path.string() + ": cannot open for reading: " + std::strerror(errno));
+  }
+  std::vector<std::uint8_t> head(bytes);
+  in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(bytes));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head;
+}
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+Status fsync_dir(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return fail(ErrorCode::kIo, dir.string() + ": cannot open folder to sync: " + errno_text());
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return fail(ErrorCode::kIo, dir.string() + ": cannot sync folder: " + errno_text());
+  return {};
+}
+
+}  // namespace
+
+Status commit_file_atomic(const std::filesystem::path& temp, const std::filesystem::path& final_path) {
+  const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(ErrorCode::kIo, temp.string() + ": cannot open to sync: " + errno_text());
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return fail(ErrorCode::kIo, temp.string() + ": cannot sync to disk: " + errno_text());
+  if (::rename(temp.c_str(), final_path.c_str()) != 0) {
+    return fail(ErrorCode::kIo, "cannot move " + temp.string() + " to " + final_path.string() + ": " +
+                                    errno_text());
+  }
+  return fsync_dir(final_path.parent_path());
+}
+
+Status write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data, int mode) {
+  std::filesystem::path temp = path;
+  temp += ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return fail(ErrorCode::kIo, temp.string() + ": cannot create: " + errno_text());
+  std::size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string why = errno_text();
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return fail(ErrorCode::kIo, temp.string() + ": write failed: " + why);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const std::string why = errno_text();
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return fail(ErrorCode::kIo, temp.string() + ": cannot sync to disk: " + why);
+  }
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string why = errno_text();
+    ::unlink(temp.c_str());
+    return fail(ErrorCode::kIo, "cannot move " + temp.string() + " to " + path.string() + ": " + why);
+  }
+  return fsync_dir(path.parent_path());
+}
+
+std::string_view page_state_name(PageState state) {
+  switch (state) {
+    case PageState::kReceived: return "received";
+    case PageState::kCleaned: return "cleaned";
+    case PageState::kRead: return "read";
+    case PageState::kClassified: return "classified";
+    case PageState::kFiled: return "filed";
+    case PageState::kReview: return "review";
+    case PageState::kQuarantined: return "quarantined";
+    case PageState::kDroppedBlank: return "dropped_blank";
+    case PageState::kSeparator: return "separator";
+  }
+  return "received";
+}
+
+std::optional<PageState> parse_page_state(std::string_view name) {
+  for (PageState s : {PageState::kReceived, PageState::kCleaned, PageState::kRead, PageState::kClassified,
+                      PageState::kFiled, PageState::kReview, PageState::kQuarantined,
+                      PageState::kDroppedBlank, PageState::kSeparator}) {
+    if (page_state_name(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+bool is_terminal(PageState state) {
+  return state == PageState::kFiled || state == PageState::kReview || state == PageState::kQuarantined ||
+         state == PageState::kDroppedBlank || state == PageState::kSeparator;
+}
+
+std::string_view document_state_name(DocumentState state) {
+  return state == DocumentState::kFiled ? "filed" : "review";
+}
+
+std::string to_lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string trim(std::string_view text) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t b = 0;
+  std::size_t e = text.size();
+  while (b < e && is_space(text[b])) ++b;
+  while (e > b && is_space(text[e - 1])) --e;
+  return std::string(text.substr(b, e - b));
+}
+
+}  // namespace chartroom

@@ -1,0 +1,175 @@
+// The small value types every chartroom stage speaks. Standard library only.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chartroom {
+
+// ---------------------------------------------------------------- errors
+
+enum class ErrorCode {
+  kInvalidArgument,  // a caller or a user gave something unusable
+  kNotFound,         // a file, patient or document does not exist
+  kUnsupported,      // a file format or feature chartroom does not handle
+  kCorrupt,          // the data is damaged (truncated TIFF, bad PNG chunk)
+  kTooLarge,         // over a configured limit (pixels, pages, bytes)
+  kIo,               // the operating system refused a read or write
+  kDatabase,         // the records store failed
+  kOcr,              // the OCR engine failed
+  kConflict,         // the operation contradicts the stored state
+  kInternal,         // a bug: report it
+};
+
+// An error a person can act on: "page 3 of batch_0007.tif: truncated TIFF strip".
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+};
+
+template <typename T>
+using Result = std::expected<T, Error>;
+using Status = std::expected<void, Error>;
+
+inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
+  return std::unexpected<Error>(Error{code, std::move(message)});
+}
+
+std::string_view error_code_name(ErrorCode code);
+
+// ---------------------------------------------------------------- images
+
+enum class PixelFormat {
+  kGray1,  // 1 bit per pixel, packed MSB first, 1 = black (ink), 0 = white
+  kGray8,  // 8 bits per pixel, 0 = black, 255 = white
+  kRgb8,   // 24 bits per pixel, R G B interleaved
+};
+
+int bits_per_pixel(PixelFormat format);
+
+// A page image with its resolution. Owns its pixels; moving it is cheap.
+struct Image {
+  int width = 0;
+  int height = 0;
+  PixelFormat format = PixelFormat::kGray8;
+  int stride = 0;  // bytes per row, >= the packed row size
+  int dpi_x = 0;   // 0 = unknown
+  int dpi_y = 0;
+  std::vector<std::uint8_t> pixels;
+
+  // A white image of the given size; stride is the packed row size.
+  static Image blank(int width, int height, PixelFormat format, int dpi);
+
+  bool empty() const { return width <= 0 || height <= 0; }
+  std::span<std::uint8_t> row(int y) {
+    return {pixels.data() + static_cast<std::size_t>(y) * stride, static_cast<std::size_t>(stride)};
+  }
+  std::span<const std::uint8_t> row(int y) const {
+    return {pixels.data() + static_cast<std::size_t>(y) * stride, static_cast<std::size_t>(stride)};
+  }
+};
+
+// ---------------------------------------------------------------- files
+
+enum class FileFormat { kUnknown, kTiff, kPng, kJpeg, kPdf };
+
+// Recognises a file by its first bytes (not by its name).
+FileFormat sniff_format(std::span<const std::uint8_t> head);
+std::string_view file_format_name(FileFormat format);
+
+// Reads the first bytes of a file (for sniff_format).
+Result<std::vector<std::uint8_t>> read_head(const std::filesystem::path& path, std::size_t bytes);
+
+// Writes a file so that a crash leaves either the old content or the new one:
+// temp file in the same folder, write, fsync, rename, fsync the folder.
+Status write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
+                         int mode = 0600);
+// Moves an already-written file into place atomically (fsync file, rename, fsync folder).
+Status commit_file_atomic(const std::filesystem::path& temp, const std::filesystem::path& final_path);
+
+// ---------------------------------------------------------------- pages
+
+struct Box {
+  int x = 0;
+  int y = 0;
+  int width = 0;
+  int height = 0;
+};
+
+// One word read on a page, in the pixel coordinates of the cleaned page image.
+struct Word {
+  std::string text;
+  Box box;
+  float confidence = 0;  // 0..100, as Tesseract reports it
+  int block = 0;
+  int line = 0;  // line number within the page
+};
+
+// What OCR read on one page.
+struct PageText {
+  std::vector<Word> words;
+  std::string text;  // reading-order UTF-8 text, lines separated by '\n'
+  float mean_confidence = 0;
+  int image_width = 0;
+  int image_height = 0;
+};
+
+// Where a page came from: the input file path as given (joined with its path
+// inside a given folder) and its 0-based page within that file.
+struct PageRef {
+  std::string source;
+  int index = 0;
+};
+
+enum class PageState {
+  kReceived,
+  kCleaned,
+  kRead,
+  kClassified,
+  kFiled,
+  kReview,
+  kQuarantined,
+  kDroppedBlank,
+  kSeparator,
+};
+std::string_view page_state_name(PageState state);
+std::optional<PageState> parse_page_state(std::string_view name);
+bool is_terminal(PageState state);
+
+enum class DocumentState { kFiled, kReview };
+std::string_view document_state_name(DocumentState state);
+
+// ---------------------------------------------------------------- patients
+
+struct Patient {
+  std::string mrn;
+  std::string family_name;
+  std::string given_name;
+  std::string middle_name;
+  std::string birth_date;  // YYYY-MM-DD
+  char sex = 'U';          // F M O U
+};
+
+// A decision that a document belongs to a patient, and how sure it is.
+struct PatientRef {
+  std::string mrn;
+  double confidence = 0;  // 0..1
+};
+
+struct DocTypeRef {
+  std::string label;
+  double confidence = 0;  // 0..1
+};
+
+// ---------------------------------------------------------------- strings
+
+std::string to_lower_ascii(std::string_view text);
+std::string trim(std::string_view text);
+
+}  // namespace chartroom

@@ -1,0 +1,90 @@
+// The test-page generator: renders realistic chart pages with real fonts
+// (FreeType, Liberation/DejaVu) at 300 dpi, then "scans" them with the defects
+// of real scanners. Every page comes with its ground truth. Used by the tests,
+// the benchmarks and the README's sample batch.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/core.h"
+
+namespace chartroom::testgen {
+
+// Folder of ../shared/data as seen from the source tree (may not exist).
+std::filesystem::path shared_data_dir();
+
+// Patients from a Synthea CSV export (patients_dev.csv): digits stripped from
+// names, MRN derived deterministically from the Synthea Id (8 digits).
+// Falls back to a small built-in list when the file is missing.
+std::vector<Patient> load_patients(const std::filesystem::path& synthea_csv);
+
+struct Sample {
+  std::string specialty;
+  std::string title;  // sample_name
+  std::vector<std::string> paragraphs;  // "HEADING: text" split as the data README says
+};
+// MTSamples transcriptions (mtsamples_dev.csv); `limit` rows at most (0 = all).
+// Falls back to a few built-in notes when the file is missing.
+std::vector<Sample> load_samples(const std::filesystem::path& mtsamples_csv, std::size_t limit = 0);
+
+// Writes a patient index CSV in chartroom's format (mrn,family_name,given_name,birth_date,sex).
+Status write_roster_csv(const std::vector<Patient>& patients, const std::filesystem::path& path);
+
+struct PageSpec {
+  Patient patient;
+  bool show_mrn = true;         // print "MRN: ..." in the header
+  std::string facility = "Riverside General Hospital";
+  std::string title;            // document title, on the first page
+  std::vector<std::string> paragraphs;  // body text; what does not fit is returned
+  int page_number = 1;          // footer "Page N of M"
+  int page_count = 1;
+  std::string date = "03/14/2024";
+};
+
+struct RenderedPage {
+  Image image;  // Gray8, 2550 x 3300 at 300 dpi (US Letter), upright, no skew
+  std::string ground_truth;  // every line printed, top to bottom, '\n' between lines
+  std::vector<std::string> overflow;  // paragraphs (or their rest) that did not fit
+};
+
+// Renders one page; body text wraps to the margins.
+RenderedPage render_page(const PageSpec& spec, int dpi = 300);
+
+// Renders a whole document: as many pages as the paragraphs need
+// ("Page N of M" footers are filled in once M is known).
+std::vector<RenderedPage> render_document(PageSpec first_page, int max_pages = 50, int dpi = 300);
+
+// A blank back side: paper tone, scanner noise, optional bleed-through.
+RenderedPage render_blank_page(std::uint32_t seed, bool bleed_through = false, int dpi = 300);
+
+// What the scanner did to the page.
+struct ScanDefects {
+  double skew_degrees = 0;   // counter-clockwise positive, as chartroom reports it
+  int orientation = 0;       // clockwise rotation that makes the scan upright (0/90/180/270)
+  double noise_sigma = 0;    // gaussian noise, gray levels
+  double speckle_density = 0;// fraction of pixels turned into specks
+  double blur_sigma = 0;     // gaussian blur, pixels
+  int background = 255;      // paper gray level
+  bool dark_border = false;  // black scanner edge on two sides
+  int output_dpi = 300;      // resampled to this resolution
+  bool bilevel = false;      // thresholded to Gray1 like a fax/G4 scanner
+};
+
+Image scan(const Image& page, const ScanDefects& defects, std::uint32_t seed);
+
+enum class Encoding { kTiffG4, kTiffLzw, kTiffJpeg, kTiffNone, kPng, kJpeg };
+
+// Writes pages to a file: TIFF encodings make one multi-page file; PNG/JPEG
+// take exactly one page. G4 needs Gray1 pages (others are thresholded).
+Status write_pages(const std::vector<Image>& pages, const std::filesystem::path& path, Encoding encoding);
+
+// Character error rate: Levenshtein distance over characters of the two texts
+// after folding whitespace runs to one space and trimming, divided by the
+// length of the truth.
+double character_error_rate(std::string_view truth, std::string_view read);
+
+}  // namespace chartroom::testgen
