@@ -101,6 +101,9 @@ struct BlankCheck {
 struct BlankOptions {
   double margin_fraction = 0.06;   // ignored border on each side (scanner edges, punch holes)
   double max_ink_fraction = 0.0015;
+  // A page with at least this many letter-sized marks inside the margins is
+  // not blank however little ink it has ("This page intentionally left blank").
+  int min_text_marks = 12;
 };
 
 BlankCheck check_blank(const Image& page, const BlankOptions& options = {});

@@ -8,6 +8,7 @@
 //   DIR/work/                   per-page PDFs and temp files; safe to delete when idle
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -20,6 +21,8 @@ namespace chartroom::indexer {
 
 // SHA-256 of a file's content, lower-case hex (libsodium). Streams the file.
 Result<std::string> content_hash(const std::filesystem::path& path);
+// SHA-256 of a string, lower-case hex (for ids derived from content).
+std::string hash_text(std::string_view text);
 
 // ---------------------------------------------------------------- patient import
 
@@ -126,6 +129,19 @@ struct FileStatus {
   bool quarantined = false;
 };
 
+// One entry of the append-only audit log. hash = SHA-256 over prev_hash and
+// the fields (unit-separated); the first entry's prev_hash is 64 zeros.
+struct AuditRow {
+  std::int64_t seq = 0;
+  std::string at;  // ISO 8601 UTC
+  std::string actor;
+  std::string action;
+  std::string object;
+  std::string detail;
+  std::string prev_hash;
+  std::string hash;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the store at `root`: folders with mode 0700,
@@ -164,6 +180,9 @@ class Store {
   // Appends to the audit log (who, what, why); every read of patient data goes here.
   Status audit(std::string_view actor, std::string_view action, std::string_view object,
                std::string_view detail);
+  // The audit log in order, and a check of its hash chain (kCorrupt names the first altered entry).
+  Result<std::vector<AuditRow>> audit_log();
+  Status verify_audit();
 
  private:
   Store();

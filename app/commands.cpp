@@ -1,0 +1,264 @@
+#include "app/commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "app/json_output.h"
+#include "capture/capture.h"
+#include "review/review.h"
+
+namespace chartroom::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void print_error(const Error& error) { std::cerr << "chartroom: " << error.message << "\n"; }
+
+std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
+  auto store = indexer::Store::open(common.store);
+  if (!store) {
+    print_error(store.error());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+// Who is looking at patient data, for the audit log.
+std::string actor() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  return "uid:" + std::to_string(::getuid());
+}
+
+int tiff_page_count(const fs::path& path) {
+  auto reader = capture::open_image(path, path.string());
+  return reader ? (*reader)->page_count() : 0;
+}
+
+}  // namespace
+
+int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs, Config config) {
+  auto store = open_store(common);
+  if (!store) return 1;
+  scanners::CollectOptions collect;
+  collect.tiff_page_count = tiff_page_count;
+  auto collection = scanners::collect_batches(inputs, collect);
+  if (!collection) {
+    print_error(collection.error());
+    return 2;
+  }
+  for (const scanners::InputFile& ignored : collection->ignored) {
+    std::cerr << "skipped hidden file " << ignored.source << "\n";
+  }
+  std::cerr << fmt::format("Ingesting {} batch(es) into {} with {} worker(s)...\n", collection->batches.size(),
+                           common.store.string(), config.ingest.workers);
+  std::mutex print_mutex;
+  config.ingest.on_batch_done = [&](const std::string& line) {
+    std::lock_guard lock(print_mutex);
+    std::cerr << "  " << line << "\n";
+  };
+  auto report = ingest(*store, *collection, config.ingest);
+  if (!report) {
+    print_error(report.error());
+    return 1;
+  }
+  if (common.json) {
+    std::cout << report_json(*report).dump(2) << "\n";
+  } else {
+    std::cout << fmt::format(
+        "\n{} page(s) from {} file(s): {} filed, {} in review, {} quarantined, {} blank dropped.\n"
+        "{} document(s) filed, {} sent to review.{}\n",
+        report->pages, report->files, report->pages_filed, report->pages_review, report->pages_quarantined,
+        report->pages_blank, report->documents_filed, report->documents_review,
+        report->files_already_ingested > 0
+            ? fmt::format(" {} file(s) were already ingested and skipped.", report->files_already_ingested)
+            : "");
+    if (report->documents_review > 0) std::cout << "See them with: chartroom review list --store " << common.store.string() << "\n";
+  }
+  for (const std::string& failure : report->failures) std::cerr << "chartroom: " << failure << "\n";
+  return report->all_accounted() ? 0 : 1;
+}
+
+int run_patients_import(const CommonOptions& common, const fs::path& file, std::string format) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "chartroom: cannot open " << file.string() << "; check the path\n";
+    return 1;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  if (format.empty()) {
+    const auto first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    format = first != std::string::npos && text[first] == '{' ? "fhir" : "csv";
+  }
+  std::vector<indexer::ImportProblem> problems;
+  auto patients = format == "fhir" ? indexer::parse_patients_fhir(text, problems)
+                                   : indexer::parse_patients_csv(text, problems);
+  if (!patients) {
+    std::cerr << "chartroom: " << file.string() << ": " << patients.error().message << "\n";
+    return 1;
+  }
+  auto store = open_store(common);
+  if (!store) return 1;
+  auto report = store->upsert_patients(*patients);
+  if (!report) {
+    print_error(report.error());
+    return 1;
+  }
+  for (const indexer::ImportProblem& problem : problems) {
+    std::cerr << file.string() << ": " << problem.message << " (skipped)\n";
+  }
+  (void)store->audit(actor(), "patients import", file.string(),
+                        fmt::format("{} new, {} updated, {} skipped", report->imported, report->updated,
+                                    problems.size()));
+  std::cout << fmt::format("Imported {} new patient(s), updated {}, skipped {} bad row(s).\n", report->imported,
+                           report->updated, problems.size());
+  return 0;
+}
+
+int run_pages(const CommonOptions& common) {
+  auto store = open_store(common);
+  if (!store) return 1;
+  auto pages = store->pages();
+  if (!pages) {
+    print_error(pages.error());
+    return 1;
+  }
+  if (common.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const indexer::PageRow& page : *pages) out.push_back(page_json(page));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  for (const indexer::PageRow& page : *pages) {
+    std::cout << fmt::format("{:<14} {}  page {}{}{}\n", page_state_name(page.state), page.source, page.index + 1,
+                             page.document ? "  -> " + *page.document + " p" + std::to_string(*page.pdf_page) : "",
+                             page.reason ? "  (" + *page.reason + ")" : "");
+  }
+  return 0;
+}
+
+int run_documents(const CommonOptions& common) {
+  auto store = open_store(common);
+  if (!store) return 1;
+  auto documents = store->documents();
+  if (!documents) {
+    print_error(documents.error());
+    return 1;
+  }
+  (void)store->audit(actor(), "list documents", "", "");
+  if (common.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const indexer::DocumentRow& d : *documents) out.push_back(document_json(d));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("{:<16}  {:<6}  {:<12}  {:<20}  {:>5}  {}\n", "DOCUMENT", "STATE", "PATIENT MRN",
+                           "TYPE", "PAGES", "PDF");
+  for (const indexer::DocumentRow& d : *documents) {
+    std::cout << fmt::format("{:<16}  {:<6}  {:<12}  {:<20}  {:>5}  {}\n", d.id, document_state_name(d.state),
+                             d.patient ? d.patient->mrn + (d.state == DocumentState::kReview ? "?" : "") : "-",
+                             d.doc_type ? d.doc_type->label : "-", d.pages,
+                             (common.store / d.pdf).string());
+  }
+  return 0;
+}
+
+int run_search(const CommonOptions& common, const std::string& query, int limit) {
+  auto store = open_store(common);
+  if (!store) return 1;
+  auto hits = store->search(query, limit);
+  if (!hits) {
+    print_error(hits.error());
+    return 1;
+  }
+  (void)store->audit(actor(), "search", "", query);
+  if (common.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const indexer::SearchHit& hit : *hits) {
+      out.push_back({{"document", hit.document}, {"pdf_page", hit.pdf_page}, {"snippet", hit.snippet}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  if (hits->empty()) std::cout << "No document contains \"" << query << "\".\n";
+  for (const indexer::SearchHit& hit : *hits) {
+    std::cout << fmt::format("{}  page {}: {}\n", hit.document, hit.pdf_page, hit.snippet);
+  }
+  return 0;
+}
+
+int run_show(const CommonOptions& common, const std::string& id, bool with_text) {
+  auto store = open_store(common);
+  if (!store) return 1;
+  auto document = store->document(id);
+  if (!document) {
+    print_error(document.error());
+    return 1;
+  }
+  if (!document->has_value()) {
+    std::cerr << "chartroom: no document " << id << " in " << common.store.string()
+              << "; list them with: chartroom documents --store " << common.store.string() << "\n";
+    return 1;
+  }
+  const indexer::DocumentRow& d = **document;
+  (void)store->audit(actor(), "show", d.id, "");
+  if (common.json) {
+    nlohmann::json out = document_json(d);
+    out["evidence"] = nlohmann::json::parse(d.evidence_json.empty() ? "{}" : d.evidence_json, nullptr, false);
+    if (with_text) {
+      auto text = store->document_text(d.id);
+      if (text) out["text"] = *text;
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("Document {}\n  state:   {}\n  patient: {}\n  type:    {}\n  pages:   {}\n  pdf:     {}\n",
+                           d.id, document_state_name(d.state),
+                           d.patient ? fmt::format("MRN {} (confidence {:.2f})", d.patient->mrn, d.patient->confidence)
+                                     : "unknown",
+                           d.doc_type ? fmt::format("{} (confidence {:.2f})", d.doc_type->label, d.doc_type->confidence)
+                                      : "unknown",
+                           d.pages, (common.store / d.pdf).string());
+  for (const std::string& reason : d.review_reasons) std::cout << "  review:  " << reason << "\n";
+  if (with_text) {
+    auto text = store->document_text(d.id);
+    if (!text) {
+      print_error(text.error());
+      return 1;
+    }
+    for (std::size_t i = 0; i < text->size(); ++i) {
+      std::cout << fmt::format("\n--- page {} ---\n{}", i + 1, (*text)[i]);
+    }
+  }
+  return 0;
+}
+
+int run_review_list(const CommonOptions& common) {
+  auto store = open_store(common);
+  if (!store) return 1;
+  auto documents = store->documents();
+  if (!documents) {
+    print_error(documents.error());
+    return 1;
+  }
+  (void)store->audit(actor(), "review list", "", "");
+  const auto queue = review::review_queue(*documents);
+  if (common.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const indexer::DocumentRow& d : queue) out.push_back(document_json(d));
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << review::format_queue(queue);
+  return 0;
+}
+
+}  // namespace chartroom::app

@@ -1,0 +1,70 @@
+#include "app/config.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <toml++/toml.h>
+
+namespace chartroom::app {
+
+Config default_config() {
+  Config config;
+  config.ingest.workers = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  return config;
+}
+
+namespace {
+
+template <typename T>
+Status read_number(const toml::table& table, std::string_view section, std::string_view key, T& out,
+                   double min, double max, const std::filesystem::path& path) {
+  const toml::node* node = table.at_path(std::string(section) + "." + std::string(key)).node();
+  if (node == nullptr) return {};
+  std::optional<double> value = node->value<double>();
+  if (!value) {
+    return fail(ErrorCode::kInvalidArgument, path.string() + ": [" + std::string(section) + "] " +
+                                                 std::string(key) + " must be a number");
+  }
+  if (*value < min || *value > max) {
+    return fail(ErrorCode::kInvalidArgument, path.string() + ": [" + std::string(section) + "] " +
+                                                 std::string(key) + " = " + std::to_string(*value) +
+                                                 " is outside " + std::to_string(min) + " .. " +
+                                                 std::to_string(max));
+  }
+  out = static_cast<T>(*value);
+  return {};
+}
+
+}  // namespace
+
+Result<Config> load_config(const std::filesystem::path& path) {
+  Config config = default_config();
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& error) {
+    return fail(ErrorCode::kInvalidArgument,
+                path.string() + ", line " + std::to_string(error.source().begin.line) + ": " +
+                    std::string(error.description()));
+  }
+  IngestOptions& o = config.ingest;
+  for (Status s : {
+           read_number(table, "pipeline", "workers", o.workers, 1, 256, path),
+           read_number(table, "classify", "file_threshold", o.match.file_threshold, 0.5, 1.0, path),
+           read_number(table, "capture", "min_skew_confidence", o.clean.skew.min_confidence, 0, 1, path),
+           read_number(table, "capture", "max_skew_degrees", o.clean.skew.max_degrees, 1, 45, path),
+           read_number(table, "capture", "blank_max_ink_fraction", o.clean.blank.max_ink_fraction, 0, 0.1, path),
+           read_number(table, "limits", "max_file_bytes", o.limits.max_file_bytes, 1, 1e13, path),
+           read_number(table, "limits", "max_pixels", o.limits.max_pixels, 1, 1e10, path),
+           read_number(table, "limits", "max_dimension", o.limits.max_dimension, 1, 1e6, path),
+           read_number(table, "limits", "max_pages", o.limits.max_pages, 1, 1e6, path),
+           read_number(table, "limits", "assumed_dpi", o.limits.assumed_dpi, 50, 2400, path),
+       }) {
+    if (!s) return std::unexpected(s.error());
+  }
+  if (auto language = table.at_path("ocr.language").value<std::string>()) o.ocr.language = *language;
+  if (auto data = table.at_path("ocr.tessdata_dir").value<std::string>()) o.ocr.tessdata_dir = *data;
+  return config;
+}
+
+}  // namespace chartroom::app

@@ -1,0 +1,67 @@
+#include "app/json_output.h"
+
+#include <cmath>
+
+namespace chartroom::app {
+
+namespace {
+
+template <typename T>
+nlohmann::json or_null(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+double round_to(double value, double step) { return std::round(value / step) * step; }
+
+}  // namespace
+
+nlohmann::json page_json(const indexer::PageRow& page) {
+  return {{"source", page.source},
+          {"index", page.index},
+          {"state", page_state_name(page.state)},
+          {"document", or_null(page.document)},
+          {"pdf_page", or_null(page.pdf_page)},
+          {"orientation", page.orientation},
+          {"skew", round_to(page.skew, 0.01)},
+          {"blank", page.blank},
+          {"reason", or_null(page.reason)}};
+}
+
+nlohmann::json document_json(const indexer::DocumentRow& document) {
+  nlohmann::json patient = nullptr;
+  if (document.patient) {
+    patient = {{"mrn", document.patient->mrn}, {"confidence", round_to(document.patient->confidence, 0.001)}};
+  }
+  nlohmann::json doc_type = nullptr;
+  if (document.doc_type) {
+    doc_type = {{"label", document.doc_type->label},
+                {"confidence", round_to(document.doc_type->confidence, 0.001)}};
+  }
+  return {{"id", document.id},
+          {"state", document_state_name(document.state)},
+          {"patient", patient},
+          {"doc_type", doc_type},
+          {"pdf", document.pdf},
+          {"pages", document.pages},
+          {"review_reasons", document.review_reasons},
+          {"batch", document.batch},
+          {"created_at", document.created_at}};
+}
+
+nlohmann::json report_json(const IngestReport& report) {
+  return {{"batches", report.batches},
+          {"files", report.files},
+          {"files_already_ingested", report.files_already_ingested},
+          {"files_quarantined", report.files_quarantined},
+          {"pages", report.pages},
+          {"pages_filed", report.pages_filed},
+          {"pages_review", report.pages_review},
+          {"pages_quarantined", report.pages_quarantined},
+          {"pages_dropped_blank", report.pages_blank},
+          {"documents_filed", report.documents_filed},
+          {"documents_review", report.documents_review},
+          {"failures", report.failures},
+          {"all_accounted", report.all_accounted()}};
+}
+
+}  // namespace chartroom::app

@@ -1,0 +1,16 @@
+// The machine-readable output of `pages --json` and `documents --json`. These
+// fields are a contract (DESIGN.md): add fields freely, never rename or drop one.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "app/pipeline.h"
+#include "indexer/indexer.h"
+
+namespace chartroom::app {
+
+nlohmann::json page_json(const indexer::PageRow& page);
+nlohmann::json document_json(const indexer::DocumentRow& document);
+nlohmann::json report_json(const IngestReport& report);
+
+}  // namespace chartroom::app

@@ -1,0 +1,135 @@
+// chartroom: paper medical charts in, a searchable, correctly filed record out.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+#include "ocr/ocr.h"
+
+namespace {
+
+constexpr const char* kDescription = R"(chartroom turns scanned paper charts into searchable PDFs filed under the right patient.
+Whatever it is not sure of goes to a review queue; every page ends filed, in review,
+quarantined (with a reason) or dropped as a blank back side.
+
+Examples:
+  chartroom patients import roster.csv --store /srv/charts
+  chartroom ingest /scans/tuesday/ --store /srv/charts
+  chartroom documents --store /srv/charts
+  chartroom search "chest pain" --store /srv/charts
+  chartroom show 3f9a1c2b7e4d5a60 --text --store /srv/charts
+  chartroom review list --store /srv/charts
+
+The store folder can also be set once with the CHARTROOM_STORE environment variable.)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any thread or Tesseract engine exists (see ocr.h).
+  chartroom::ocr::limit_openmp_threads();
+
+  CLI::App app{kDescription, "chartroom"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "chartroom 0.1.0 (tesseract " + chartroom::ocr::tesseract_version() + ")");
+
+  chartroom::app::CommonOptions common;
+  if (const char* env = std::getenv("CHARTROOM_STORE"); env != nullptr && *env != '\0') common.store = env;
+  auto add_store = [&](CLI::App* command) {
+    command->add_option("--store", common.store, "The records store folder (created if missing)")
+        ->capture_default_str();
+  };
+  auto add_json = [&](CLI::App* command, const char* what) { command->add_flag("--json", common.json, what); };
+
+  // ingest
+  std::vector<std::filesystem::path> inputs;
+  std::filesystem::path config_path;
+  int workers = 0;
+  auto* ingest = app.add_subcommand(
+      "ingest",
+      "Read, classify and file scanned pages.\n"
+      "Each multi-page TIFF is one batch; the single-page images (PNG, JPEG, one-page TIFF)\n"
+      "directly inside a folder form one batch in name order. Files that cannot be read are\n"
+      "quarantined with the reason, and the run goes on. Running it again skips what is done.\n"
+      "  chartroom ingest scans/batch_0001.tif scans/clinic_0003/ --store /srv/charts");
+  ingest->add_option("paths", inputs, "Image files and folders to ingest")->required();
+  ingest->add_option("--config", config_path, "A chartroom.toml with thresholds and limits");
+  ingest->add_option("--workers", workers, "Pages read in parallel (default: one per core)");
+  add_store(ingest);
+  add_json(ingest, "Print the reconciliation report as JSON");
+
+  // patients import
+  auto* patients = app.add_subcommand("patients", "The patient index");
+  patients->require_subcommand(1);
+  std::filesystem::path roster;
+  std::string format;
+  auto* import = patients->add_subcommand(
+      "import",
+      "Load patients from a CSV (mrn,family_name,given_name,birth_date,sex) or a FHIR R4 Bundle.\n"
+      "Bad rows are reported with their line number and skipped; the rest is imported.\n"
+      "Importing again updates patients by MRN.\n"
+      "  chartroom patients import roster.csv --store /srv/charts");
+  import->add_option("file", roster, "CSV or FHIR JSON file")->required();
+  import->add_option("--format", format, "csv or fhir (default: from the content)")
+      ->check(CLI::IsMember({"csv", "fhir"}));
+  add_store(import);
+
+  auto* pages = app.add_subcommand("pages", "Every input page ever seen and what became of it");
+  add_store(pages);
+  add_json(pages, "JSON array (fields documented in docs/json.md)");
+
+  auto* documents = app.add_subcommand("documents", "Filed documents and documents in review");
+  add_store(documents);
+  add_json(documents, "JSON array (fields documented in docs/json.md)");
+
+  std::string query;
+  int limit = 20;
+  auto* search = app.add_subcommand("search",
+                                    "Full-text search over the text read on every page.\n"
+                                    "Words must all appear; put a phrase in quotes.\n"
+                                    "  chartroom search 'chest pain' --store /srv/charts\n"
+                                    "  chartroom search '\"left lower lobe\"' --store /srv/charts");
+  search->add_option("query", query, "Words or a \"quoted phrase\"")->required();
+  search->add_option("--limit", limit, "Most hits to show")->capture_default_str();
+  add_store(search);
+  add_json(search, "JSON array of hits");
+
+  std::string id;
+  bool with_text = false;
+  auto* show = app.add_subcommand("show", "One document: its patient, type, pages, review reasons\n"
+                                          "  chartroom show 3f9a1c2b7e4d5a60 --text");
+  show->add_option("id", id, "Document id (from `chartroom documents`)")->required();
+  show->add_flag("--text", with_text, "Also print the text read on each page");
+  add_store(show);
+  add_json(show, "JSON, with the evidence behind each decision");
+
+  auto* review = app.add_subcommand("review", "The misfile-review queue");
+  review->require_subcommand(1);
+  auto* review_list = review->add_subcommand("list", "Documents waiting for a person, oldest first, with reasons");
+  add_store(review_list);
+  add_json(review_list, "JSON array in the `documents --json` format");
+
+  CLI11_PARSE(app, argc, argv);
+
+  using namespace chartroom::app;
+  if (ingest->parsed()) {
+    Config config = default_config();
+    if (!config_path.empty()) {
+      auto loaded = load_config(config_path);
+      if (!loaded) {
+        std::cerr << "chartroom: " << loaded.error().message << "\n";
+        return 2;
+      }
+      config = std::move(*loaded);
+    }
+    if (workers > 0) config.ingest.workers = workers;
+    return run_ingest(common, inputs, std::move(config));
+  }
+  if (import->parsed()) return run_patients_import(common, roster, format);
+  if (pages->parsed()) return run_pages(common);
+  if (documents->parsed()) return run_documents(common);
+  if (search->parsed()) return run_search(common, query, limit);
+  if (show->parsed()) return run_show(common, id, with_text);
+  if (review_list->parsed()) return run_review_list(common);
+  return 2;
+}

@@ -1,0 +1,366 @@
+#include "app/pipeline.h"
+
+#include <sys/stat.h>
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "app/work_queue.h"
+
+namespace chartroom::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct BatchState {
+  std::string name;
+  std::string key;  // from the content of its files: documents get the same id on a rerun
+  fs::path work_dir;
+  std::vector<indexer::FileRecord> files;
+  std::deque<indexer::PageRecord> pages;  // deque: slots keep their address while the producer appends
+  std::deque<PageText> texts;
+  std::mutex mutex;
+  int pending = 0;
+  bool sealed = false;
+  bool finalized = false;
+};
+
+struct Task {
+  std::shared_ptr<BatchState> batch;
+  std::size_t slot = 0;
+  Image image;
+};
+
+class StoreIndex final : public classify::PatientIndex {
+ public:
+  explicit StoreIndex(indexer::Store& store) : store_(store) {}
+  Result<std::optional<Patient>> by_mrn(std::string_view mrn) override { return store_.patient_by_mrn(mrn); }
+
+ private:
+  indexer::Store& store_;
+};
+
+std::string page_name(const indexer::PageRecord& page) {
+  return page.ref.source + ", page " + std::to_string(page.ref.index + 1);
+}
+
+nlohmann::json evidence_json(const classify::PatientDecision& decision, const std::string& engine) {
+  nlohmann::json identifiers = nlohmann::json::array();
+  for (const classify::Identifier& id : decision.evidence) {
+    identifiers.push_back({{"kind", classify::identifier_kind_name(id.kind)},
+                           {"value", id.value},
+                           {"label", id.label},
+                           {"page", id.page + 1},
+                           {"line", id.line + 1}});
+  }
+  return {{"identifiers", identifiers}, {"ocr_engine", engine}};
+}
+
+class Ingest {
+ public:
+  Ingest(indexer::Store& store, const IngestOptions& options, ocr::EnginePool& pool)
+      : store_(store),
+        options_(options),
+        pool_(pool),
+        queue_(static_cast<std::size_t>(options.workers) * 2),
+        engine_description_("tesseract " + ocr::tesseract_version() + ", " + options.ocr.language) {}
+
+  Result<IngestReport> run(const scanners::Collection& collection) {
+    std::vector<std::jthread> workers;
+    for (int i = 0; i < options_.workers; ++i) {
+      workers.emplace_back([this] { work(); });
+    }
+    if (!collection.rejected.empty()) {
+      auto batch = new_batch("rejected files", "");
+      for (const scanners::Rejected& rejected : collection.rejected) {
+        {
+          std::lock_guard lock(report_mutex_);
+          ++report_.files;
+        }
+        quarantine_file(*batch, rejected.file, indexer::hash_text("rejected:" + rejected.file.source), 0,
+                        rejected.file.source + ": " + rejected.reason);
+      }
+      seal(batch);
+    }
+    for (const scanners::Batch& batch : collection.batches) {
+      produce(batch);
+    }
+    queue_.close();
+    workers.clear();  // joins
+    return report_;
+  }
+
+ private:
+  std::shared_ptr<BatchState> new_batch(std::string name, std::string key) {
+    auto batch = std::make_shared<BatchState>();
+    batch->name = std::move(name);
+    batch->key = std::move(key);
+    return batch;
+  }
+
+  void quarantine_file(BatchState& batch, const scanners::InputFile& file, std::string hash, std::uint64_t size,
+                       std::string reason) {
+    batch.files.push_back({file.source, hash, size, 0, true, reason, file.path});
+    indexer::PageRecord page;
+    page.ref = {file.source, 0};
+    page.file_hash = std::move(hash);
+    page.state = PageState::kQuarantined;
+    page.reason = std::move(reason);
+    std::lock_guard lock(batch.mutex);
+    batch.pages.push_back(std::move(page));
+    batch.texts.emplace_back();
+  }
+
+  // Decodes a batch page by page and hands the pages to the workers.
+  void produce(const scanners::Batch& input) {
+    struct Opened {
+      const scanners::InputFile* file;
+      std::string hash;
+      std::uint64_t size;
+    };
+    std::vector<Opened> files;
+    std::string key_material;
+    {
+      std::lock_guard lock(report_mutex_);
+      ++report_.batches;
+    }
+    auto batch = new_batch(input.name, "");
+    {
+      std::lock_guard lock(report_mutex_);
+      report_.files += static_cast<int>(input.files.size());
+    }
+    for (const scanners::InputFile& file : input.files) {
+      std::error_code ec;
+      const std::uint64_t size = fs::file_size(file.path, ec);
+      auto hash = indexer::content_hash(file.path);
+      if (!hash) {
+        quarantine_file(*batch, file, indexer::hash_text("unreadable:" + file.source), 0,
+                        file.source + ": cannot be read (" + hash.error().message +
+                            "); check that the file exists and chartroom may read it");
+        continue;
+      }
+      auto status = store_.file_by_hash(*hash);
+      if (status && status->has_value() && (*status)->complete && !(*status)->quarantined) {
+        std::lock_guard lock(report_mutex_);
+        ++report_.files_already_ingested;
+        continue;  // same content already filed: never file it twice
+      }
+      key_material += *hash;
+      files.push_back({&file, *hash, ec ? 0 : size});
+    }
+    if (files.empty() && batch->pages.empty()) {
+      if (options_.on_batch_done) options_.on_batch_done(input.name + ": already ingested; skipped");
+      return;
+    }
+    batch->key = indexer::hash_text(key_material + "|" + input.name).substr(0, 16);
+    batch->work_dir = store_.work_dir() / batch->key;
+    fs::create_directories(batch->work_dir);
+    ::chmod(batch->work_dir.c_str(), 0700);
+
+    for (const Opened& opened : files) {
+      auto reader = capture::open_image(opened.file->path, opened.file->source, options_.limits);
+      if (!reader) {
+        quarantine_file(*batch, *opened.file, opened.hash, opened.size, reader.error().message);
+        continue;
+      }
+      const int count = (*reader)->page_count();
+      batch->files.push_back({opened.file->source, opened.hash, opened.size, count, false, "", opened.file->path});
+      for (int index = 0; index < count; ++index) {
+        indexer::PageRecord page;
+        page.ref = {opened.file->source, index};
+        page.file_hash = opened.hash;
+        auto image = (*reader)->read_page(index);
+        std::size_t slot = 0;
+        {
+          std::lock_guard lock(batch->mutex);
+          if (!image) {
+            page.state = PageState::kQuarantined;
+            page.reason = image.error().message;
+          } else {
+            page.state = PageState::kReceived;
+            ++batch->pending;
+          }
+          batch->pages.push_back(std::move(page));
+          batch->texts.emplace_back();
+          slot = batch->pages.size() - 1;
+        }
+        if (image) queue_.push(Task{batch, slot, std::move(*image)});
+      }
+    }
+    seal(batch);
+  }
+
+  void seal(const std::shared_ptr<BatchState>& batch) {
+    bool ready = false;
+    {
+      std::lock_guard lock(batch->mutex);
+      batch->sealed = true;
+      ready = batch->pending == 0 && !batch->finalized;
+      if (ready) batch->finalized = true;
+    }
+    if (ready) finalize(*batch);
+  }
+
+  void work() {
+    auto engine = pool_.lease();
+    while (auto task = queue_.pop()) {
+      BatchState& batch = *task->batch;
+      indexer::PageRecord result;
+      {
+        std::lock_guard lock(batch.mutex);
+        result = batch.pages[task->slot];
+      }
+      PageText text;
+      process_page(*engine, batch, task->slot, task->image, result, text);
+      bool ready = false;
+      {
+        std::lock_guard lock(batch.mutex);
+        batch.pages[task->slot] = std::move(result);
+        batch.texts[task->slot] = std::move(text);
+        --batch.pending;
+        ready = batch.sealed && batch.pending == 0 && !batch.finalized;
+        if (ready) batch.finalized = true;
+      }
+      if (ready) finalize(batch);
+    }
+  }
+
+  void process_page(ocr::Engine& engine, const BatchState& batch, std::size_t slot, const Image& scan,
+                    indexer::PageRecord& page, PageText& text) {
+    auto clean = capture::clean_page(scan, options_.clean);
+    if (!clean) {
+      page.state = PageState::kQuarantined;
+      page.reason = page_name(page) + ": " + clean.error().message;
+      return;
+    }
+    page.orientation = clean->orientation.degrees;
+    page.skew = clean->skew.degrees;
+    page.blank = clean->blank.blank;
+    for (const std::string& warning : clean->warnings) {
+      page.reason += (page.reason.empty() ? "" : "; ") + warning;
+    }
+    if (clean->blank.blank) {
+      page.state = PageState::kDroppedBlank;
+      return;
+    }
+    const fs::path pdf = batch.work_dir / ("page-" + std::to_string(slot) + ".pdf");
+    auto read = engine.read(clean->image, {pdf, batch.name}, page_name(page));
+    if (!read) {
+      page.state = PageState::kQuarantined;
+      page.reason = read.error().message;
+      return;
+    }
+    text = std::move(*read);
+    page.text = text.text;
+    page.ocr_confidence = text.mean_confidence;
+    page.page_pdf = pdf;
+    page.state = PageState::kRead;
+  }
+
+  // Splits the batch into documents, decides whose they are and files them.
+  void finalize(BatchState& batch) {
+    std::lock_guard store_lock(store_mutex_);
+    indexer::BatchRecord record;
+    record.name = batch.name;
+    record.files = std::move(batch.files);
+    record.pages.assign(std::make_move_iterator(batch.pages.begin()), std::make_move_iterator(batch.pages.end()));
+
+    std::vector<int> content;
+    std::vector<PageText> texts;
+    std::vector<std::string> missing;
+    for (std::size_t i = 0; i < record.pages.size(); ++i) {
+      const indexer::PageRecord& page = record.pages[i];
+      if (page.state == PageState::kRead) {
+        content.push_back(static_cast<int>(i));
+        texts.push_back(std::move(batch.texts[i]));
+      } else if (page.state == PageState::kQuarantined) {
+        missing.push_back(page.reason);
+      }
+    }
+
+    std::string line = batch.name + ": ";
+    if (!content.empty()) {
+      StoreIndex index(store_);
+      indexer::DocumentRecord document;
+      document.id = indexer::hash_text(batch.key + "|document|0").substr(0, 16);
+      document.pages = content;
+      document.doc_type = classify::classify_document_type(texts.front());
+      auto decision = classify::match_patient(texts, index, options_.match);
+      if (!decision) {
+        document.review_reasons.push_back("the patient could not be matched: " + decision.error().message);
+      } else {
+        document.patient = decision->patient;
+        document.review_reasons = decision->review_reasons;
+        document.evidence_json = evidence_json(*decision, engine_description_).dump();
+      }
+      for (const std::string& reason : missing) {
+        document.review_reasons.push_back("a page of this batch could not be read, so the document may be "
+                                          "incomplete: " + reason);
+      }
+      const bool file = decision && decision->file && missing.empty();
+      document.state = file ? DocumentState::kFiled : DocumentState::kReview;
+      for (int i : content) {
+        record.pages[static_cast<std::size_t>(i)].state = file ? PageState::kFiled : PageState::kReview;
+      }
+      line += std::to_string(content.size()) + " page(s) -> document " + document.id + " " +
+              std::string(document_state_name(document.state));
+      if (!file && !document.review_reasons.empty()) line += " (" + document.review_reasons.front() + ")";
+      record.documents.push_back(std::move(document));
+    } else {
+      line += "no readable page; nothing to file";
+    }
+
+    auto filed = store_.file_batch(record);
+    std::error_code ec;
+    if (!batch.work_dir.empty()) fs::remove_all(batch.work_dir, ec);
+
+    std::lock_guard lock(report_mutex_);
+    if (!filed) {
+      report_.failures.push_back(batch.name + ": " + filed.error().message);
+      line = batch.name + ": NOT RECORDED: " + filed.error().message + " (nothing was lost; run ingest again)";
+    } else {
+      for (const indexer::FileRecord& f : record.files) report_.files_quarantined += f.quarantined ? 1 : 0;
+      for (const indexer::PageRecord& p : record.pages) {
+        ++report_.pages;
+        report_.pages_filed += p.state == PageState::kFiled;
+        report_.pages_review += p.state == PageState::kReview;
+        report_.pages_quarantined += p.state == PageState::kQuarantined;
+        report_.pages_blank += p.state == PageState::kDroppedBlank;
+      }
+      for (const indexer::DocumentRecord& d : record.documents) {
+        (d.state == DocumentState::kFiled ? report_.documents_filed : report_.documents_review) += 1;
+      }
+      const int blank = static_cast<int>(std::ranges::count_if(
+          record.pages, [](const indexer::PageRecord& p) { return p.state == PageState::kDroppedBlank; }));
+      if (blank > 0) line += ", " + std::to_string(blank) + " blank page(s) dropped";
+      if (!missing.empty()) line += ", " + std::to_string(missing.size()) + " quarantined: " + missing.front();
+    }
+    if (options_.on_batch_done) options_.on_batch_done(line);
+  }
+
+  indexer::Store& store_;
+  const IngestOptions& options_;
+  ocr::EnginePool& pool_;
+  WorkQueue<Task> queue_;
+  std::mutex store_mutex_;
+  std::mutex report_mutex_;
+  IngestReport report_;
+  const std::string engine_description_;
+};
+
+}  // namespace
+
+Result<IngestReport> ingest(indexer::Store& store, const scanners::Collection& collection,
+                            const IngestOptions& options) {
+  auto pool = ocr::EnginePool::create(options.workers, options.ocr);
+  if (!pool) return std::unexpected(pool.error());
+  Ingest run(store, options, **pool);
+  return run.run(collection);
+}
+
+}  // namespace chartroom::app

@@ -1,0 +1,49 @@
+// The ingest pipeline: batches in, documents filed or sent to review, every
+// page accounted for. Decoding runs on the calling thread; cleaning and OCR run
+// on a pool of workers (one Tesseract engine each) fed through a bounded queue;
+// a batch is classified and filed as soon as its last page is read.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "capture/capture.h"
+#include "classify/classify.h"
+#include "indexer/indexer.h"
+#include "ocr/ocr.h"
+#include "scanners/scanners.h"
+
+namespace chartroom::app {
+
+struct IngestOptions {
+  int workers = 2;
+  capture::DecodeLimits limits;
+  capture::CleanOptions clean;
+  classify::MatchOptions match;
+  ocr::EngineOptions ocr;
+  // Called from the filing thread after each batch, e.g. to print a line.
+  std::function<void(const std::string&)> on_batch_done;
+};
+
+struct IngestReport {
+  int batches = 0;
+  int files = 0;
+  int files_already_ingested = 0;
+  int files_quarantined = 0;
+  int pages = 0;  // pages seen, incl. one per unreadable file
+  int pages_filed = 0;
+  int pages_review = 0;
+  int pages_quarantined = 0;
+  int pages_blank = 0;
+  int documents_filed = 0;
+  int documents_review = 0;
+  std::vector<std::string> failures;  // batches that could not be recorded (nothing of them is lost: rerun)
+
+  bool all_accounted() const { return failures.empty(); }
+};
+
+Result<IngestReport> ingest(indexer::Store& store, const scanners::Collection& collection,
+                            const IngestOptions& options);
+
+}  // namespace chartroom::app

@@ -1,0 +1,71 @@
+// Blank-page check: ink inside the margins after dust and specks are removed.
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+
+#include "capture/capture.h"
+#include "capture/pix_adapter.h"
+#include "capture/steps.h"
+
+namespace chartroom::capture {
+
+using detail::PixPtr;
+
+namespace {
+
+struct BoxaDeleter {
+  void operator()(Boxa* boxa) const { boxaDestroy(&boxa); }
+};
+struct BoxDeleter {
+  void operator()(::Box* box) const { boxDestroy(&box); }
+};
+
+// Marks the size of letters: taller than ~0.5 mm, smaller than ~1/3 inch.
+int count_letter_marks(Pix* binary, int dpi) {
+  std::unique_ptr<Boxa, BoxaDeleter> boxes(pixConnCompBB(binary, 8));
+  if (!boxes) return 0;
+  int marks = 0;
+  const int count = boxaGetCount(boxes.get());
+  for (int i = 0; i < count; ++i) {
+    l_int32 x = 0, y = 0, w = 0, h = 0;
+    boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h);
+    if (h >= dpi / 40 && h <= dpi / 3 && w <= dpi / 2) ++marks;
+  }
+  return marks;
+}
+
+}  // namespace
+
+BlankCheck check_blank(const Image& page, const BlankOptions& options) {
+  detail::quiet_leptonica();
+  if (page.empty()) return {true, 0, 1};
+  const int dpi = detail::dpi_or_default(page);
+  PixPtr binary = detail::analysis_binary(page);
+  const int mx = static_cast<int>(page.width * options.margin_fraction);
+  const int my = static_cast<int>(page.height * options.margin_fraction);
+  std::unique_ptr<::Box, BoxDeleter> inside(
+      boxCreate(mx, my, std::max(1, page.width - 2 * mx), std::max(1, page.height - 2 * my)));
+  PixPtr clipped(pixClipRectangle(binary.get(), inside.get(), nullptr));
+  if (!clipped) return {};
+  // Specks: anything under ~0.5 mm in both directions is dust or scanner noise.
+  const int speck = std::max(2, dpi / 50);
+  PixPtr cleaned(pixSelectBySize(clipped.get(), speck, speck, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, nullptr));
+  if (!cleaned) return {};
+  l_int32 ink = 0;
+  pixCountPixels(cleaned.get(), &ink, nullptr);
+  const double area = static_cast<double>(pixGetWidth(cleaned.get())) * pixGetHeight(cleaned.get());
+  BlankCheck check;
+  check.ink_fraction = ink / area;
+  const int marks = count_letter_marks(cleaned.get(), dpi);
+  // How far the page is from the nearest "not blank" rule, 1 = exactly at it.
+  const double ink_ratio = check.ink_fraction / std::max(options.max_ink_fraction, 1e-9);
+  const double mark_ratio = static_cast<double>(marks) / std::max(options.min_text_marks, 1);
+  const double evidence = std::max(ink_ratio, mark_ratio);
+  check.blank = ink_ratio <= 1.0 && mark_ratio < 1.0;
+  // 0.5 at the boundary, 1 far from it on either side.
+  check.confidence = check.blank ? std::clamp(1.0 - 0.5 * evidence, 0.5, 1.0)
+                                 : std::clamp(0.5 + 0.5 * (evidence - 1.0), 0.5, 1.0);
+  return check;
+}
+
+}  // namespace chartroom::capture

@@ -1,1 +1,0 @@
-#include "capture/capture.h"

@@ -1,0 +1,29 @@
+// Private to capture/: the format-specific readers behind open_image.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capture/capture.h"
+
+namespace chartroom::capture::detail {
+
+Result<std::unique_ptr<PageReader>> open_tiff(const std::filesystem::path& path,
+                                              const std::string& display_name,
+                                              const DecodeLimits& limits);
+
+// `bytes` is the whole file; `format` is kPng or kJpeg.
+Result<std::unique_ptr<PageReader>> open_raster(std::vector<std::uint8_t> bytes, FileFormat format,
+                                                const std::string& display_name,
+                                                const DecodeLimits& limits);
+
+// "big.tif, page 1: 100000 x 100000 pixels is over the limit ..." or nothing.
+Status check_dimensions(std::int64_t width, std::int64_t height, const DecodeLimits& limits,
+                        const std::string& where);
+
+// A stated resolution, or the assumed one when missing or absurd.
+int sane_dpi(double stated, const DecodeLimits& limits);
+
+}  // namespace chartroom::capture::detail

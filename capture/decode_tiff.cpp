@@ -1,0 +1,216 @@
+// TIFF pages through libtiff, one directory at a time, with libtiff's messages
+// captured per handle (not through the process-wide handlers, so readers on
+// different threads do not mix their messages or print to stderr).
+#include <tiffio.h>
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
+#include "capture/decode.h"
+
+namespace chartroom::capture::detail {
+namespace {
+
+struct TiffMessages {
+  std::string errors;
+  std::string warnings;
+};
+
+int append_message(std::string& out, const char* module, const char* fmt, va_list ap) {
+  char text[512];
+  std::vsnprintf(text, sizeof text, fmt, ap);
+  if (!out.empty()) out += "; ";
+  if (module != nullptr && *module != '\0') out += std::string(module) + ": ";
+  out += text;
+  return 1;  // handled: keep libtiff's global handler (stderr) out of it
+}
+
+int on_error(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
+  return append_message(static_cast<TiffMessages*>(user)->errors, module, fmt, ap);
+}
+int on_warning(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
+  return append_message(static_cast<TiffMessages*>(user)->warnings, module, fmt, ap);
+}
+
+struct TiffCloser {
+  void operator()(TIFF* tif) const { TIFFClose(tif); }
+};
+struct OptionsFree {
+  void operator()(TIFFOpenOptions* options) const { TIFFOpenOptionsFree(options); }
+};
+
+constexpr const char* kDamaged = " — the file is damaged; rescan it or recover it from the scanner";
+
+class TiffReader final : public PageReader {
+ public:
+  TiffReader(std::unique_ptr<TiffMessages> messages, std::unique_ptr<TIFF, TiffCloser> tif,
+             int pages, std::string display_name, DecodeLimits limits)
+      : messages_(std::move(messages)), tif_(std::move(tif)), pages_(pages),
+        display_name_(std::move(display_name)), limits_(limits) {}
+
+  int page_count() const override { return pages_; }
+  FileFormat format() const override { return FileFormat::kTiff; }
+
+  Result<Image> read_page(int index) override {
+    const std::string where = display_name_ + ", page " + std::to_string(index + 1);
+    if (index < 0 || index >= pages_) {
+      return fail(ErrorCode::kInvalidArgument,
+                  where + ": no such page; the file has " + std::to_string(pages_) + " pages");
+    }
+    messages_->errors.clear();
+    if (TIFFSetDirectory(tif_.get(), static_cast<tdir_t>(index)) != 1) return corrupt(where);
+    auto image = decode(where);
+    if (image && !messages_->errors.empty()) return corrupt(where);
+    return image;
+  }
+
+ private:
+  std::unique_ptr<TiffMessages> messages_;  // before tif_: libtiff may report while closing
+  std::unique_ptr<TIFF, TiffCloser> tif_;
+  int pages_;
+  std::string display_name_;
+  DecodeLimits limits_;
+
+  std::unexpected<Error> corrupt(const std::string& where) const {
+    const std::string& why = messages_->errors.empty() ? std::string("libtiff could not decode it")
+                                                       : messages_->errors;
+    return fail(ErrorCode::kCorrupt, where + ": " + why + kDamaged);
+  }
+
+  int page_dpi() const {
+    float xres = 0;
+    std::uint16_t unit = RESUNIT_INCH;
+    if (TIFFGetField(tif_.get(), TIFFTAG_XRESOLUTION, &xres) != 1) return limits_.assumed_dpi;
+    TIFFGetFieldDefaulted(tif_.get(), TIFFTAG_RESOLUTIONUNIT, &unit);
+    if (unit == RESUNIT_NONE) return limits_.assumed_dpi;
+    return sane_dpi(unit == RESUNIT_CENTIMETER ? xres * 2.54 : xres, limits_);
+  }
+
+  Result<Image> decode(const std::string& where) {
+    TIFF* tif = tif_.get();
+    std::uint32_t width = 0;
+    std::uint32_t height = 0;
+    std::uint16_t bps = 1;
+    std::uint16_t spp = 1;
+    std::uint16_t photometric = PHOTOMETRIC_MINISWHITE;
+    std::uint16_t planar = PLANARCONFIG_CONTIG;
+    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &width);
+    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &height);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &planar);
+    if (TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &photometric) != 1) {
+      photometric = bps == 1 ? PHOTOMETRIC_MINISWHITE : PHOTOMETRIC_MINISBLACK;
+    }
+    if (auto ok = check_dimensions(width, height, limits_, where); !ok) return std::unexpected(ok.error());
+    const int dpi = page_dpi();
+    const bool gray_kind = photometric == PHOTOMETRIC_MINISWHITE || photometric == PHOTOMETRIC_MINISBLACK;
+    if (gray_kind && spp == 1 && (bps == 1 || bps == 8) && TIFFIsTiled(tif) == 0) {
+      Image image = Image::blank(static_cast<int>(width), static_cast<int>(height),
+                                 bps == 1 ? PixelFormat::kGray1 : PixelFormat::kGray8, dpi);
+      if (auto ok = read_strips(image); !ok) return corrupt(where);
+      // Ours: Gray1 1 = black, Gray8 0 = black. Invert whichever the file has the other way.
+      const bool invert = (bps == 1) == (photometric == PHOTOMETRIC_MINISBLACK);
+      if (invert) {
+        for (auto& byte : image.pixels) byte = static_cast<std::uint8_t>(~byte);
+        if (const int tail = image.width % 8; bps == 1 && tail != 0) {
+          for (int y = 0; y < image.height; ++y) {  // padding bits stay 0
+            image.row(y)[static_cast<std::size_t>(image.stride - 1)] &= static_cast<std::uint8_t>(0xFF << (8 - tail));
+          }
+        }
+      }
+      return image;
+    }
+    return read_rgba(static_cast<int>(width), static_cast<int>(height), spp == 1 && gray_kind, dpi, where);
+  }
+
+  Status read_strips(Image& image) {
+    TIFF* tif = tif_.get();
+    std::uint32_t rows_per_strip = 0;
+    TIFFGetFieldDefaulted(tif, TIFFTAG_ROWSPERSTRIP, &rows_per_strip);
+    rows_per_strip = std::clamp<std::uint32_t>(rows_per_strip, 1, static_cast<std::uint32_t>(image.height));
+    const tmsize_t scanline = TIFFScanlineSize(tif);
+    if (scanline < image.stride) return fail(ErrorCode::kCorrupt, "");
+    std::vector<std::uint8_t> strip(static_cast<std::size_t>(scanline) * rows_per_strip);
+    for (std::uint32_t first = 0; first < static_cast<std::uint32_t>(image.height); first += rows_per_strip) {
+      const std::uint32_t rows = std::min(rows_per_strip, static_cast<std::uint32_t>(image.height) - first);
+      const tmsize_t want = scanline * static_cast<tmsize_t>(rows);
+      const tmsize_t got = TIFFReadEncodedStrip(tif, TIFFComputeStrip(tif, first, 0), strip.data(), want);
+      if (got < want) return fail(ErrorCode::kCorrupt, "");
+      for (std::uint32_t r = 0; r < rows; ++r) {
+        std::memcpy(image.row(static_cast<int>(first + r)).data(),
+                    strip.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(scanline),
+                    static_cast<std::size_t>(image.stride));
+      }
+    }
+    return {};
+  }
+
+  // Everything else (colour, palette, JPEG YCbCr, 16-bit, tiled) through the
+  // RGBA interface, which converts all of them; alpha is composited on white.
+  Result<Image> read_rgba(int width, int height, bool gray, int dpi, const std::string& where) {
+    TIFF* tif = tif_.get();
+    char why[1024] = "";
+    if (TIFFRGBAImageOK(tif, why) != 1) {
+      return fail(ErrorCode::kUnsupported, where + ": a TIFF layout chartroom cannot read (" + why +
+                                               "); have the scanner save standard TIFF");
+    }
+    std::vector<std::uint32_t> raster(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
+    if (TIFFReadRGBAImageOriented(tif, static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height),
+                                  raster.data(), ORIENTATION_TOPLEFT, 0) != 1) {
+      return corrupt(where);
+    }
+    Image image = Image::blank(width, height, gray ? PixelFormat::kGray8 : PixelFormat::kRgb8, dpi);
+    const std::uint32_t* src = raster.data();
+    for (int y = 0; y < height; ++y) {
+      std::uint8_t* dst = image.row(y).data();
+      for (int x = 0; x < width; ++x, ++src) {
+        const unsigned a = TIFFGetA(*src);
+        auto over_white = [a](unsigned c) { return static_cast<std::uint8_t>((c * a + 255 * (255 - a)) / 255); };
+        if (gray) {
+          *dst++ = over_white(TIFFGetR(*src));
+        } else {
+          *dst++ = over_white(TIFFGetR(*src));
+          *dst++ = over_white(TIFFGetG(*src));
+          *dst++ = over_white(TIFFGetB(*src));
+        }
+      }
+    }
+    return image;
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PageReader>> open_tiff(const std::filesystem::path& path,
+                                              const std::string& display_name,
+                                              const DecodeLimits& limits) {
+  auto messages = std::make_unique<TiffMessages>();
+  std::unique_ptr<TIFFOpenOptions, OptionsFree> options(TIFFOpenOptionsAlloc());
+  TIFFOpenOptionsSetErrorHandlerExtR(options.get(), on_error, messages.get());
+  TIFFOpenOptionsSetWarningHandlerExtR(options.get(), on_warning, messages.get());
+  // Bomb guard: no single libtiff buffer larger than a maximal RGBA page.
+  TIFFOpenOptionsSetMaxSingleMemAlloc(
+      options.get(), static_cast<tmsize_t>(std::max<std::uint64_t>(limits.max_pixels * 4, 64u << 20)));
+  std::unique_ptr<TIFF, TiffCloser> tif(TIFFOpenExt(path.c_str(), "r", options.get()));
+  if (!tif) {
+    return fail(ErrorCode::kCorrupt, display_name + ": not a readable TIFF: " +
+                                         (messages->errors.empty() ? "libtiff cannot open it" : messages->errors) +
+                                         kDamaged);
+  }
+  const auto pages = static_cast<std::uint64_t>(TIFFNumberOfDirectories(tif.get()));
+  if (pages == 0) {
+    return fail(ErrorCode::kCorrupt, display_name + ": the TIFF holds no pages" + kDamaged);
+  }
+  if (pages > static_cast<std::uint64_t>(limits.max_pages)) {
+    return fail(ErrorCode::kTooLarge, display_name + ": " + std::to_string(pages) +
+                                          " pages is over the limit of " + std::to_string(limits.max_pages) +
+                                          " pages per file; split the batch or raise max_pages");
+  }
+  return std::make_unique<TiffReader>(std::move(messages), std::move(tif), static_cast<int>(pages),
+                                      display_name, limits);
+}
+
+}  // namespace chartroom::capture::detail

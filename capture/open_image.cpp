@@ -1,0 +1,104 @@
+// open_image: size and format checks before any decoder sees the file.
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+#include "capture/capture.h"
+#include "capture/decode.h"
+
+namespace chartroom::capture {
+namespace detail {
+
+Status check_dimensions(std::int64_t width, std::int64_t height, const DecodeLimits& limits,
+                        const std::string& where) {
+  if (width <= 0 || height <= 0) {
+    return fail(ErrorCode::kCorrupt, where + ": the image states a size of " + std::to_string(width) +
+                                         " x " + std::to_string(height) +
+                                         " pixels; the file is damaged; rescan it");
+  }
+  const std::string size = std::to_string(width) + " x " + std::to_string(height) + " pixels";
+  if (static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height) > limits.max_pixels) {
+    return fail(ErrorCode::kTooLarge, where + ": " + size + " is over the limit of " +
+                                          std::to_string(limits.max_pixels) +
+                                          " pixels per page; rescan at a lower resolution or raise "
+                                          "max_pixels");
+  }
+  if (width > limits.max_dimension || height > limits.max_dimension) {
+    return fail(ErrorCode::kTooLarge, where + ": " + size + " is over the limit of " +
+                                          std::to_string(limits.max_dimension) +
+                                          " pixels per side; rescan at a lower resolution or raise "
+                                          "max_dimension");
+  }
+  return {};
+}
+
+int sane_dpi(double stated, const DecodeLimits& limits) {
+  if (!(stated >= 50 && stated <= 2400)) return limits.assumed_dpi;
+  return static_cast<int>(stated + 0.5);
+}
+
+namespace {
+
+Result<std::vector<std::uint8_t>> read_all(const std::filesystem::path& path, std::uint64_t size,
+                                           const std::string& display_name) {
+  auto bytes = read_head(path, static_cast<std::size_t>(size));
+  if (!bytes) return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + bytes.error().message);
+  return bytes;
+}
+
+// A hint for "not an image" messages: most misnamed files are text.
+std::string describe_unknown(std::span<const std::uint8_t> head) {
+  std::size_t printable = 0;
+  for (const std::uint8_t c : head) {
+    if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t' || c >= 0x80) ++printable;
+  }
+  if (!head.empty() && printable * 10 >= head.size() * 9) return " (it looks like text)";
+  return "";
+}
+
+}  // namespace
+}  // namespace detail
+
+Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path,
+                                               const std::string& display_name,
+                                               const DecodeLimits& limits) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) {
+    const auto code = ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound : ErrorCode::kIo;
+    return fail(code, display_name + ": cannot read the file: " + ec.message());
+  }
+  if (size == 0) {
+    return fail(ErrorCode::kCorrupt, display_name +
+                                         ": the file is empty (0 bytes); the scanner may still be "
+                                         "writing it or the transfer failed");
+  }
+  if (size > limits.max_file_bytes) {
+    return fail(ErrorCode::kTooLarge, display_name + ": the file is " + std::to_string(size) +
+                                          " bytes, over the limit of " +
+                                          std::to_string(limits.max_file_bytes) +
+                                          " bytes; split the batch or raise max_file_bytes");
+  }
+  auto head = read_head(path, 512);
+  if (!head) return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + head.error().message);
+  switch (sniff_format(*head)) {
+    case FileFormat::kTiff: return detail::open_tiff(path, display_name, limits);
+    case FileFormat::kPng:
+    case FileFormat::kJpeg: {
+      auto bytes = detail::read_all(path, size, display_name);
+      if (!bytes) return std::unexpected(bytes.error());
+      return detail::open_raster(std::move(*bytes), sniff_format(*head), display_name, limits);
+    }
+    case FileFormat::kPdf:
+      return fail(ErrorCode::kUnsupported,
+                  display_name +
+                      ": this is a PDF, not a scanned image; chartroom reads TIFF, PNG and JPEG. "
+                      "Export the pages as TIFF or have the scanner save TIFF");
+    case FileFormat::kUnknown: break;
+  }
+  return fail(ErrorCode::kUnsupported, display_name + ": not an image chartroom can read" +
+                                           detail::describe_unknown(*head) +
+                                           "; chartroom reads TIFF, PNG and JPEG");
+}
+
+}  // namespace chartroom::capture

@@ -1,0 +1,73 @@
+// Document type from the title on the first page. A trained classifier over
+// the whole text replaces this when it lands; titles stay a strong cue.
+#include <array>
+#include <sstream>
+
+#include "classify/classify.h"
+
+namespace chartroom::classify {
+
+namespace {
+
+constexpr std::array<std::string_view, 12> kTypes = {
+    "progress_note",   "discharge_summary", "history_and_physical", "operative_report",
+    "radiology_report", "pathology_report", "emergency_note",       "correspondence",
+    "lab_result",      "medication_list",   "consent_form",         "face_sheet"};
+
+struct TitleRule {
+  std::string_view phrase;  // upper case
+  std::string_view label;
+};
+
+// Longer, more specific phrases first.
+constexpr std::array<TitleRule, 24> kRules = {{
+    {"DISCHARGE SUMMARY", "discharge_summary"},
+    {"HISTORY AND PHYSICAL", "history_and_physical"},
+    {"HISTORY & PHYSICAL", "history_and_physical"},
+    {"ADMISSION HISTORY", "history_and_physical"},
+    {"OPERATIVE REPORT", "operative_report"},
+    {"OPERATIVE NOTE", "operative_report"},
+    {"PROCEDURE NOTE", "operative_report"},
+    {"SURGICAL PATHOLOGY", "pathology_report"},
+    {"PATHOLOGY REPORT", "pathology_report"},
+    {"RADIOLOGY REPORT", "radiology_report"},
+    {"IMAGING REPORT", "radiology_report"},
+    {"EMERGENCY DEPARTMENT", "emergency_note"},
+    {"EMERGENCY ROOM", "emergency_note"},
+    {"LABORATORY RESULTS", "lab_result"},
+    {"LABORATORY REPORT", "lab_result"},
+    {"LAB RESULTS", "lab_result"},
+    {"MEDICATION LIST", "medication_list"},
+    {"MEDICATION RECONCILIATION", "medication_list"},
+    {"CONSENT FOR", "consent_form"},
+    {"INFORMED CONSENT", "consent_form"},
+    {"FACE SHEET", "face_sheet"},
+    {"FACESHEET", "face_sheet"},
+    {"PROGRESS NOTE", "progress_note"},
+    {"SOAP NOTE", "progress_note"},
+}};
+
+}  // namespace
+
+std::span<const std::string_view> default_document_types() { return kTypes; }
+
+std::optional<DocTypeRef> classify_document_type(const PageText& first_page, const TypeOptions& options) {
+  std::istringstream lines(first_page.text);
+  std::string line;
+  for (int n = 0; n < options.title_lines && std::getline(lines, line); ++n) {
+    std::string upper_line = line;
+    for (char& c : upper_line) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    // A title stands on a short line of its own, not inside a sentence.
+    if (trim(upper_line).size() > 60) continue;
+    for (const TitleRule& rule : kRules) {
+      if (upper_line.find(rule.phrase) != std::string::npos) {
+        return DocTypeRef{std::string(rule.label), 0.8};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace chartroom::classify

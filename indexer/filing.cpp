@@ -1,0 +1,226 @@
+// file_batch: PDFs to temp names, then renames, then one transaction. A crash
+// before the commit leaves PDFs without rows; re-filing the same ids overwrites them.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "indexer/pdf_assembly.h"
+#include "indexer/store_impl.h"
+
+namespace chartroom::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+std::string page_label(const PageRecord& page) {
+  return "page " + std::to_string(page.ref.index + 1) + " of " + page.ref.source;
+}
+
+// Where each page sits: its document and 1-based position there.
+struct Placement {
+  const DocumentRecord* document = nullptr;
+  int pdf_page = 0;
+};
+
+Result<std::vector<Placement>> place_pages(const BatchRecord& batch) {
+  std::vector<Placement> placement(batch.pages.size());
+  for (const DocumentRecord& doc : batch.documents) {
+    if (auto s = check_document_id(doc.id); !s) return std::unexpected(s.error());
+    if (doc.pages.empty()) return fail(ErrorCode::kInvalidArgument, "document " + doc.id + " has no pages");
+    if (!nlohmann::json::accept(doc.evidence_json.empty() ? "{}" : doc.evidence_json)) {
+      return fail(ErrorCode::kInvalidArgument, "document " + doc.id + ": evidence is not valid JSON");
+    }
+    for (std::size_t i = 0; i < doc.pages.size(); ++i) {
+      const int p = doc.pages[i];
+      if (p < 0 || static_cast<std::size_t>(p) >= batch.pages.size()) {
+        return fail(ErrorCode::kInvalidArgument, "document " + doc.id + " names page " + std::to_string(p) +
+                                                     " but batch " + batch.name + " has " +
+                                                     std::to_string(batch.pages.size()));
+      }
+      auto& slot = placement[static_cast<std::size_t>(p)];
+      if (slot.document) {
+        return fail(ErrorCode::kInvalidArgument, page_label(batch.pages[static_cast<std::size_t>(p)]) +
+                                                     " is in two documents (" + slot.document->id + ", " +
+                                                     doc.id + ")");
+      }
+      slot = {&doc, static_cast<int>(i) + 1};
+    }
+  }
+  return placement;
+}
+
+// Links (or copies) a quarantined input so it survives the source folder being cleaned.
+Status keep_quarantined(const fs::path& root, const FileRecord& file) {
+  std::error_code ec;
+  if (file.path.empty() || !fs::exists(file.path, ec)) return {};  // vanished: its row still records it
+  // The hash names a folder: it must be one (hex from content_hash).
+  if (file.hash.empty() || file.hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return fail(ErrorCode::kInvalidArgument, "quarantined file " + file.source + " has no content hash");
+  }
+  const fs::path dir = root / "quarantine" / file.hash;
+  fs::create_directories(dir, ec);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot create the quarantine folder " + dir.string() + ": " + ec.message());
+  const fs::path target = dir / fs::path(file.source).filename();
+  if (fs::exists(target, ec)) return {};  // same content already kept
+  if (::link(file.path.c_str(), target.c_str()) == 0 || errno == EEXIST) return {};
+  // EXDEV (another file system) or a file system without hard links: copy.
+  fs::copy_file(file.path, target, fs::copy_options::skip_existing, ec);
+  if (ec) {
+    return fail(ErrorCode::kIo, "cannot keep quarantined file " + file.source + " in " + target.string() + ": " +
+                                    ec.message());
+  }
+  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+  return {};
+}
+
+Status record_batch(Db& db, const BatchRecord& batch, const std::vector<Placement>& placement) {
+  const std::string now = now_utc_iso();
+  auto files = db.prepare(
+      "INSERT INTO files(hash, source, size, page_count, quarantined, reason, first_seen) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(hash) DO UPDATE SET source = excluded.source, "
+      "size = excluded.size, page_count = excluded.page_count, quarantined = excluded.quarantined, "
+      "reason = excluded.reason",
+      "recording files");
+  if (!files) return std::unexpected(files.error());
+  for (const FileRecord& f : batch.files) {
+    files->bind(1, f.hash).bind(2, f.source).bind(3, static_cast<std::int64_t>(f.size)).bind(4, f.page_count);
+    files->bind(5, f.quarantined ? 1 : 0).bind(6, f.reason.empty() ? std::nullopt : std::optional(f.reason));
+    files->bind(7, now);
+    if (auto s = files->run(); !s) return s;
+  }
+
+  // Documents before pages: pages.document_id references them. Upsert keeps created_at on re-filing.
+  auto docs = db.prepare(
+      "INSERT INTO documents(id, state, patient_mrn, patient_confidence, doc_type, doc_type_confidence, pdf, "
+      "page_count, review_reasons, batch, evidence, created_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO UPDATE SET "
+      "state = excluded.state, patient_mrn = excluded.patient_mrn, "
+      "patient_confidence = excluded.patient_confidence, doc_type = excluded.doc_type, "
+      "doc_type_confidence = excluded.doc_type_confidence, pdf = excluded.pdf, "
+      "page_count = excluded.page_count, review_reasons = excluded.review_reasons, batch = excluded.batch, "
+      "evidence = excluded.evidence",
+      "recording documents");
+  if (!docs) return std::unexpected(docs.error());
+  auto clear_text = db.prepare("DELETE FROM page_text WHERE document_id = ?1", "replacing document text");
+  if (!clear_text) return std::unexpected(clear_text.error());
+  auto text = db.prepare("INSERT INTO page_text(document_id, pdf_page, text) VALUES (?1, ?2, ?3)",
+                         "indexing document text");
+  if (!text) return std::unexpected(text.error());
+  for (const DocumentRecord& d : batch.documents) {
+    docs->bind(1, d.id).bind(2, document_state_name(d.state));
+    if (d.patient) docs->bind(3, d.patient->mrn).bind(4, d.patient->confidence);
+    else docs->bind_null(3).bind_null(4);
+    if (d.doc_type) docs->bind(5, d.doc_type->label).bind(6, d.doc_type->confidence);
+    else docs->bind_null(5).bind_null(6);
+    docs->bind(7, document_pdf_relative(d.id).string()).bind(8, static_cast<int>(d.pages.size()));
+    docs->bind(9, nlohmann::json(d.review_reasons).dump()).bind(10, batch.name);
+    docs->bind(11, d.evidence_json.empty() ? "{}" : d.evidence_json).bind(12, now);
+    if (auto s = docs->run(); !s) return s;
+    clear_text->bind(1, d.id);
+    if (auto s = clear_text->run(); !s) return s;
+    for (std::size_t i = 0; i < d.pages.size(); ++i) {
+      text->bind(1, d.id).bind(2, static_cast<int>(i) + 1);
+      text->bind(3, batch.pages[static_cast<std::size_t>(d.pages[i])].text);
+      if (auto s = text->run(); !s) return s;
+    }
+  }
+
+  auto pages = db.prepare(
+      "INSERT INTO pages(source, idx, file_hash, state, document_id, pdf_page, orientation, skew, blank, reason, "
+      "ocr_confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(source, idx) DO UPDATE "
+      "SET file_hash = excluded.file_hash, state = excluded.state, document_id = excluded.document_id, "
+      "pdf_page = excluded.pdf_page, orientation = excluded.orientation, skew = excluded.skew, "
+      "blank = excluded.blank, reason = excluded.reason, ocr_confidence = excluded.ocr_confidence",
+      "recording pages");
+  if (!pages) return std::unexpected(pages.error());
+  for (std::size_t i = 0; i < batch.pages.size(); ++i) {
+    const PageRecord& p = batch.pages[i];
+    const Placement& at = placement[i];
+    pages->bind(1, p.ref.source).bind(2, p.ref.index).bind(3, p.file_hash).bind(4, page_state_name(p.state));
+    if (at.document) pages->bind(5, at.document->id).bind(6, at.pdf_page);
+    else pages->bind_null(5).bind_null(6);
+    pages->bind(7, p.orientation).bind(8, p.skew).bind(9, p.blank ? 1 : 0);
+    pages->bind(10, p.reason.empty() ? std::nullopt : std::optional(p.reason));
+    pages->bind(11, static_cast<double>(p.ocr_confidence));
+    if (auto s = pages->run(); !s) return s;
+  }
+
+  std::string ids;
+  for (const DocumentRecord& d : batch.documents) ids += (ids.empty() ? "" : ",") + d.id;
+  return append_audit(db, "pipeline", "file", ids, "batch " + batch.name);
+}
+
+}  // namespace
+
+Status check_document_id(std::string_view id) {
+  const bool ok = id.size() >= 2 && id.front() != '.' && id.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == std::string_view::npos;
+  if (ok) return {};
+  return fail(ErrorCode::kInvalidArgument, "document id '" + std::string(id) +
+                                               "' cannot be a file name (use 2+ of A-Z a-z 0-9 . _ -)");
+}
+
+fs::path document_pdf_relative(std::string_view id) {
+  return fs::path("documents") / std::string(id.substr(0, 2)) / (std::string(id) + ".pdf");
+}
+
+Status Store::file_batch(const BatchRecord& batch) {
+  auto placement = place_pages(batch);
+  if (!placement) return std::unexpected(placement.error());
+  const fs::path& root = impl_->root;
+
+  // (1) Every document to a temp file first: one bad page commits nothing.
+  std::vector<std::pair<fs::path, fs::path>> ready;  // temp, final
+  auto discard = [&ready] {
+    std::error_code ec;
+    for (const auto& r : ready) fs::remove(r.first, ec);
+  };
+  for (const DocumentRecord& d : batch.documents) {
+    std::vector<PdfPageInput> inputs;
+    for (int p : d.pages) {
+      const PageRecord& page = batch.pages[static_cast<std::size_t>(p)];
+      inputs.push_back({page.page_pdf, page_label(page) + " (document " + d.id + ")"});
+    }
+    const fs::path final_path = root / document_pdf_relative(d.id);
+    std::error_code ec;
+    fs::create_directories(final_path.parent_path(), ec);
+    fs::permissions(final_path.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) {
+      discard();
+      return fail(ErrorCode::kIo, "cannot create " + final_path.parent_path().string() + ": " + ec.message());
+    }
+    fs::path temp = final_path;
+    temp += ".tmp";
+    if (auto s = assemble_pdf(inputs, temp); !s) {
+      discard();
+      return s;
+    }
+    ready.emplace_back(temp, final_path);
+  }
+  // (2) Into place (fsync, rename, fsync folder). Ids are deterministic, so a
+  // PDF left by a crashed run is simply overwritten.
+  for (std::size_t i = 0; i < ready.size(); ++i) {
+    if (auto s = commit_file_atomic(ready[i].first, ready[i].second); !s) {
+      ready.erase(ready.begin(), ready.begin() + static_cast<std::ptrdiff_t>(i));
+      discard();
+      return s;
+    }
+  }
+  // (3) Quarantined inputs kept before their rows say so.
+  for (const FileRecord& f : batch.files) {
+    if (!f.quarantined) continue;
+    if (auto s = keep_quarantined(root, f); !s) return s;
+  }
+  // (4) The rows, all or nothing.
+  auto tx = Transaction::begin(impl_->db, "filing batch " + batch.name);
+  if (!tx) return std::unexpected(tx.error());
+  if (auto s = record_batch(impl_->db, batch, *placement); !s) {
+    return fail(s.error().code, s.error().message + " (filing batch " + batch.name + "; nothing was recorded)");
+  }
+  return tx->commit();
+}
+
+}  // namespace chartroom::indexer

@@ -1,0 +1,69 @@
+// Content addressing and the audit chain both use SHA-256 from libsodium.
+#include <sodium.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "indexer/store_impl.h"
+
+namespace chartroom::indexer {
+namespace {
+
+std::string to_hex(const std::array<unsigned char, crypto_hash_sha256_BYTES>& digest) {
+  std::string hex(digest.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+  hex.pop_back();  // sodium writes a terminating NUL
+  return hex;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+}  // namespace
+
+Status sodium_ready() {
+  // sodium_init is idempotent and thread-safe; -1 means no entropy source.
+  if (sodium_init() < 0) return fail(ErrorCode::kInternal, "libsodium could not initialise");
+  return {};
+}
+
+std::string sha256_hex(std::string_view data) {
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return to_hex(digest);
+}
+
+std::string hash_text(std::string_view text) {
+  (void)sodium_ready();  // crypto_hash_sha256 needs no entropy; init only sets up CPU dispatch
+  return sha256_hex(text);
+}
+
+Result<std::string> content_hash(const std::filesystem::path& path) {
+  if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                path.string() + ": cannot open to hash: " + std::strerror(errno));
+  }
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::vector<unsigned char> buffer(1 << 20);  // 1 MiB: large reads, bounded memory
+  for (;;) {
+    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    if (n > 0) crypto_hash_sha256_update(&state, buffer.data(), n);
+    if (n < buffer.size()) {
+      if (std::ferror(file.get())) return fail(ErrorCode::kIo, path.string() + ": read failed while hashing");
+      break;
+    }
+  }
+  std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
+  crypto_hash_sha256_final(&state, digest.data());
+  return to_hex(digest);
+}
+
+}  // namespace chartroom::indexer

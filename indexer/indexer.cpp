@@ -1,1 +1,0 @@
-#include "indexer/indexer.h"

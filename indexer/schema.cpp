@@ -1,0 +1,133 @@
+// Schema migrations, keyed on PRAGMA user_version. Append a step to add a
+// version; never edit a released one (stores in the field already ran it).
+#include <array>
+#include <string>
+
+#include "indexer/store_impl.h"
+
+namespace chartroom::indexer {
+namespace {
+
+constexpr const char* kV1 = R"sql(
+CREATE TABLE patients(
+  mrn TEXT PRIMARY KEY NOT NULL,
+  family_name TEXT NOT NULL,
+  given_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL DEFAULT '',
+  birth_date TEXT NOT NULL,
+  sex TEXT NOT NULL CHECK (sex IN ('F','M','O','U')),
+  updated_at TEXT NOT NULL
+);
+-- classify/ matches read names and dates against up to millions of patients.
+CREATE INDEX patients_by_name ON patients(family_name, given_name);
+CREATE INDEX patients_by_birth_date ON patients(birth_date);
+
+CREATE TABLE files(
+  hash TEXT PRIMARY KEY NOT NULL,
+  source TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  page_count INTEGER NOT NULL,
+  quarantined INTEGER NOT NULL DEFAULT 0,
+  reason TEXT,
+  first_seen TEXT NOT NULL
+);
+
+CREATE TABLE documents(
+  id TEXT PRIMARY KEY NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('filed','review')),
+  patient_mrn TEXT,
+  patient_confidence REAL,
+  doc_type TEXT,
+  doc_type_confidence REAL,
+  pdf TEXT NOT NULL,
+  page_count INTEGER NOT NULL,
+  review_reasons TEXT NOT NULL DEFAULT '[]',
+  batch TEXT NOT NULL,
+  evidence TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL
+);
+CREATE INDEX documents_by_created ON documents(created_at, id);
+CREATE INDEX documents_by_patient ON documents(patient_mrn);
+CREATE INDEX documents_by_state ON documents(state);
+
+CREATE TABLE pages(
+  source TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  file_hash TEXT NOT NULL,
+  state TEXT NOT NULL,
+  document_id TEXT REFERENCES documents(id),
+  pdf_page INTEGER,
+  orientation INTEGER NOT NULL DEFAULT 0,
+  skew REAL NOT NULL DEFAULT 0,
+  blank INTEGER NOT NULL DEFAULT 0,
+  reason TEXT,
+  ocr_confidence REAL,
+  PRIMARY KEY(source, idx)
+);
+CREATE INDEX pages_by_file ON pages(file_hash);
+CREATE INDEX pages_by_document ON pages(document_id, pdf_page);
+
+CREATE VIRTUAL TABLE page_text USING fts5(
+  document_id UNINDEXED, pdf_page UNINDEXED, text,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+-- Append-only: the hash chain detects tampering, the triggers refuse the easy kind.
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+// Index i takes the store from version i to version i + 1.
+constexpr std::array kMigrations{kV1};
+
+Result<int> user_version(Db& db) {
+  auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  return *row ? static_cast<int>(stmt->integer(0)) : 0;
+}
+
+}  // namespace
+
+int current_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Db& db) {
+  auto version = user_version(db);
+  if (!version) return std::unexpected(version.error());
+  if (*version > current_schema_version()) {
+    return fail(ErrorCode::kDatabase, "the store at " + db.path() + " has schema version " +
+                                          std::to_string(*version) + " but this chartroom knows only up to " +
+                                          std::to_string(current_schema_version()) +
+                                          "; upgrade chartroom to open it");
+  }
+  for (int v = *version; v < current_schema_version(); ++v) {
+    const std::string what = "migrating the schema to version " + std::to_string(v + 1);
+    auto tx = Transaction::begin(db, what);
+    if (!tx) return std::unexpected(tx.error());
+    // Re-check inside the write lock: another process may have migrated meanwhile.
+    auto now = user_version(db);
+    if (!now) return std::unexpected(now.error());
+    if (*now > v) continue;
+    if (auto s = db.exec(kMigrations[static_cast<std::size_t>(v)], what); !s) return s;
+    // PRAGMA takes no bound parameters; the number is ours, not user input.
+    const std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
+    if (auto s = db.exec(set.c_str(), what); !s) return s;
+    if (auto s = tx->commit(); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace chartroom::indexer

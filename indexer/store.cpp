@@ -1,0 +1,238 @@
+// Store: opening (layout, permissions, pragmas, migrations), patients, audit.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <system_error>
+
+#include "indexer/store_impl.h"
+
+namespace chartroom::indexer {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+
+Status make_private_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot create the store folder " + dir.string() + ": " + ec.message());
+  // Patient data: only the owner may list or read it, whatever the umask.
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot make " + dir.string() + " private (mode 0700): " + ec.message());
+  return {};
+}
+
+// Creates the database file with mode 0600 before SQLite does (it would use
+// 0644); SQLite gives the -wal and -shm files the same mode.
+Status make_private_file(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(ErrorCode::kIo, "cannot create the store database " + file.string());
+  ::fchmod(fd, 0600);  // best effort for a file made by an older build
+  ::close(fd);
+  return {};
+}
+
+// A *.tmp left by a crash between writing and renaming. Only old ones go:
+// another process may be filing into this store right now.
+void remove_stale_temps(const fs::path& dir) {
+  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::minutes(10);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool temp = name.ends_with(".tmp") || name.find(".tmp-") != std::string::npos;
+    std::error_code ignored;
+    if (temp && it->is_regular_file(ignored) && it->last_write_time(ignored) < cutoff) {
+      fs::remove(it->path(), ignored);
+    }
+  }
+}
+
+}  // namespace
+
+std::string now_utc_iso() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms % 1000));
+  return buf;
+}
+
+Store::Store() : impl_(std::make_unique<Impl>()) {}
+Store::~Store() = default;
+
+const fs::path& Store::root() const { return impl_->root; }
+fs::path Store::work_dir() const { return impl_->root / "work"; }
+
+Result<std::unique_ptr<Store>> Store::open(const fs::path& root) {
+  if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
+  for (const fs::path& dir : {root, root / "documents", root / "quarantine", root / "work"}) {
+    if (auto s = make_private_dir(dir); !s) return std::unexpected(s.error());
+  }
+  remove_stale_temps(root / "documents");
+  remove_stale_temps(root / "work");
+
+  const fs::path db_file = root / "chartroom.db";
+  if (auto s = make_private_file(db_file); !s) return std::unexpected(s.error());
+  auto db = Db::open(db_file);
+  if (!db) return std::unexpected(db.error());
+  // busy_timeout first, so the others wait for a busy store instead of failing.
+  if (auto s = db->exec("PRAGMA busy_timeout = 5000", "setting the lock timeout"); !s) return std::unexpected(s.error());
+  if (auto s = db->exec("PRAGMA journal_mode = WAL", "switching to WAL"); !s) return std::unexpected(s.error());
+  // FULL: a filed document's row must survive power loss, not just a crash.
+  if (auto s = db->exec("PRAGMA synchronous = FULL", "setting synchronous"); !s) return std::unexpected(s.error());
+  if (auto s = db->exec("PRAGMA foreign_keys = ON", "enabling foreign keys"); !s) return std::unexpected(s.error());
+  if (auto s = migrate(*db); !s) return std::unexpected(s.error());
+
+  std::unique_ptr<Store> store(new Store());  // private constructor: make_unique cannot reach it
+  store->impl_->root = root;
+  store->impl_->db = std::move(*db);
+  return store;
+}
+
+// ---------------------------------------------------------------- patients
+
+Result<ImportReport> Store::upsert_patients(const std::vector<Patient>& patients) {
+  Db& db = impl_->db;
+  auto tx = Transaction::begin(db, "importing patients");
+  if (!tx) return std::unexpected(tx.error());
+  // Counted inside the write lock: new rows are what the table grows by.
+  auto count = db.prepare("SELECT count(*) FROM patients", "counting patients");
+  if (!count) return std::unexpected(count.error());
+  auto row = count->step();
+  if (!row) return std::unexpected(row.error());
+  const int before = static_cast<int>(count->integer(0));
+  count->reset();
+  auto stmt = db.prepare(
+      "INSERT INTO patients(mrn, family_name, given_name, middle_name, birth_date, sex, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(mrn) DO UPDATE SET "
+      "family_name = excluded.family_name, given_name = excluded.given_name, "
+      "middle_name = excluded.middle_name, birth_date = excluded.birth_date, sex = excluded.sex, "
+      "updated_at = excluded.updated_at",
+      "importing patients");
+  if (!stmt) return std::unexpected(stmt.error());
+  const std::string now = now_utc_iso();
+  for (const Patient& p : patients) {
+    const char sex[2] = {p.sex, '\0'};
+    stmt->bind(1, p.mrn).bind(2, p.family_name).bind(3, p.given_name).bind(4, p.middle_name);
+    stmt->bind(5, p.birth_date).bind(6, sex).bind(7, now);
+    if (auto s = stmt->run(); !s) {
+      return fail(ErrorCode::kDatabase, s.error().message + " (patient " + p.mrn + "; nothing was imported)");
+    }
+  }
+  row = count->step();
+  if (!row) return std::unexpected(row.error());
+  const int after = static_cast<int>(count->integer(0));
+  if (auto s = append_audit(db, "import", "patients.import", "patients",
+                            std::to_string(patients.size()) + " patients sent");
+      !s) {
+    return std::unexpected(s.error());
+  }
+  if (auto s = tx->commit(); !s) return std::unexpected(s.error());
+  ImportReport report;
+  report.imported = after - before;
+  report.updated = static_cast<int>(patients.size()) - report.imported;
+  return report;
+}
+
+Result<std::optional<Patient>> Store::patient_by_mrn(std::string_view mrn) {
+  auto stmt = impl_->db.prepare(
+      "SELECT mrn, family_name, given_name, middle_name, birth_date, sex FROM patients WHERE mrn = ?1",
+      "looking up a patient");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, mrn);
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<Patient>();
+  Patient p{stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4), 'U'};
+  const std::string sex = stmt->text(5);
+  if (!sex.empty()) p.sex = sex[0];
+  return std::optional<Patient>(std::move(p));
+}
+
+Result<int> Store::patient_count() {
+  auto stmt = impl_->db.prepare("SELECT count(*) FROM patients", "counting patients");
+  if (!stmt) return std::unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<int>(stmt->integer(0));
+}
+
+// ---------------------------------------------------------------- audit
+
+Status append_audit(Db& db, std::string_view actor, std::string_view action, std::string_view object,
+                    std::string_view detail) {
+  auto last = db.prepare("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", "reading the audit chain");
+  if (!last) return std::unexpected(last.error());
+  auto row = last->step();
+  if (!row) return std::unexpected(row.error());
+  const std::string prev = *row ? last->text(0) : kGenesisHash;
+  const std::string at = now_utc_iso();
+  const std::string hash = audit_hash(prev, at, actor, action, object, detail);
+  auto insert = db.prepare(
+      "INSERT INTO audit(at, actor, action, object, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      "appending to the audit log");
+  if (!insert) return std::unexpected(insert.error());
+  insert->bind(1, at).bind(2, actor).bind(3, action).bind(4, object).bind(5, detail).bind(6, prev).bind(7, hash);
+  return insert->run();
+}
+
+std::string audit_hash(std::string_view prev, std::string_view at, std::string_view actor,
+                       std::string_view action, std::string_view object, std::string_view detail) {
+  // Unit separators keep ("ab","c") and ("a","bc") from hashing alike.
+  std::string data;
+  for (std::string_view part : {prev, at, actor, action, object, detail}) {
+    data.append(part);
+    data.push_back('\x1f');
+  }
+  return sha256_hex(data);
+}
+
+Status Store::audit(std::string_view actor, std::string_view action, std::string_view object,
+                    std::string_view detail) {
+  auto tx = Transaction::begin(impl_->db, "appending to the audit log");
+  if (!tx) return std::unexpected(tx.error());
+  if (auto s = append_audit(impl_->db, actor, action, object, detail); !s) return s;
+  return tx->commit();
+}
+
+Result<std::vector<AuditRow>> Store::audit_log() {
+  auto stmt = impl_->db.prepare(
+      "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY seq",
+      "reading the audit log");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::vector<AuditRow> rows;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    rows.push_back({stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
+                    stmt->text(5), stmt->text(6), stmt->text(7)});
+  }
+  return rows;
+}
+
+Status Store::verify_audit() {
+  auto rows = audit_log();
+  if (!rows) return std::unexpected(rows.error());
+  std::string prev = kGenesisHash;
+  for (const AuditRow& r : *rows) {
+    if (r.prev_hash != prev || r.hash != audit_hash(r.prev_hash, r.at, r.actor, r.action, r.object, r.detail)) {
+      return fail(ErrorCode::kCorrupt, "the audit log of the store at " + impl_->root.string() +
+                                           " was altered at entry " + std::to_string(r.seq) +
+                                           "; keep the database as evidence and restore a backup");
+    }
+    prev = r.hash;
+  }
+  return {};
+}
+
+}  // namespace chartroom::indexer

@@ -1,0 +1,185 @@
+// The Tesseract engine behind ocr.h. Tesseract types stay in this folder.
+#include <cstdlib>
+#include <fmt/core.h>
+#include <mutex>
+#include <system_error>
+
+#include <tesseract/baseapi.h>
+#include <tesseract/renderer.h>
+#include <tesseract/resultiterator.h>
+
+#include "ocr/ocr.h"
+#include "ocr/pix.h"
+
+namespace chartroom::ocr {
+
+namespace {
+
+// Tesseract allocates result text with new[]; this frees it.
+struct TextDeleter {
+  void operator()(char* text) const { delete[] text; }
+};
+using TextPtr = std::unique_ptr<char[], TextDeleter>;
+
+std::string take_text(char* text) {
+  const TextPtr owned(text);
+  return owned ? std::string(owned.get()) : std::string();
+}
+
+// "chi_sim" -> "tesseract-ocr-chi-sim", Debian's naming.
+std::string debian_package(std::string language) {
+  for (char& c : language) {
+    if (c == '_') c = '-';
+  }
+  return "tesseract-ocr-" + to_lower_ascii(language);
+}
+
+Error missing_language(const EngineOptions& options) {
+  std::string packages;
+  std::string_view rest = options.language;
+  while (!rest.empty()) {  // "eng+deu" names several languages
+    const auto plus = rest.find('+');
+    const auto one = rest.substr(0, plus);
+    if (!one.empty()) packages += (packages.empty() ? "" : " ") + debian_package(std::string(one));
+    rest = plus == std::string_view::npos ? std::string_view() : rest.substr(plus + 1);
+  }
+  const std::string where = options.tessdata_dir.empty() ? "" : " in " + options.tessdata_dir;
+  return Error{ErrorCode::kOcr, fmt::format("Tesseract language data '{}' not found{}; install the Debian package {}",
+                                            options.language, where, packages)};
+}
+
+// Removes a half-written file when a PDF write fails part way.
+void remove_quietly(const std::filesystem::path& path) {
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+}
+
+}  // namespace
+
+void limit_openmp_threads() { setenv("OMP_THREAD_LIMIT", "1", 0); }
+
+std::string tesseract_version() { return tesseract::TessBaseAPI::Version(); }
+
+struct Engine::Impl {
+  tesseract::TessBaseAPI api;
+  EngineOptions options;
+
+  Status write_pdf(const ReadOptions& read_options, const std::string& what);
+};
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::create(const EngineOptions& options) {
+  std::unique_ptr<Engine> engine(new Engine());  // the constructor is private to keep creation here
+  auto& api = engine->impl_->api;
+  engine->impl_->options = options;
+
+  // debug_file is a process-wide Tesseract setting; set it once, before any
+  // engine can print, so that tprintf noise does not reach our logs.
+  static std::once_flag quiet;
+  std::call_once(quiet, [&api] { api.SetVariable("debug_file", "/dev/null"); });
+
+  const char* datapath = options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
+  if (api.Init(datapath, options.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0 &&
+      api.Init(datapath, options.language.c_str(), tesseract::OEM_DEFAULT) != 0) {
+    return std::unexpected(missing_language(options));
+  }
+  if (options.page_segmentation < 0 || options.page_segmentation >= tesseract::PSM_COUNT) {
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("page segmentation mode {} is not one Tesseract knows (0..{})", options.page_segmentation,
+                            static_cast<int>(tesseract::PSM_COUNT) - 1));
+  }
+  api.SetPageSegMode(static_cast<tesseract::PageSegMode>(options.page_segmentation));
+  if (!api.SetVariable("jpg_quality", std::to_string(options.jpeg_quality).c_str())) {
+    return fail(ErrorCode::kOcr, "this Tesseract build has no jpg_quality setting");
+  }
+  return engine;
+}
+
+std::string Engine::describe() const {
+  return fmt::format("tesseract {}, {}, psm {}", tesseract_version(), impl_->options.language,
+                     impl_->options.page_segmentation);
+}
+
+Result<PageText> Engine::read(const Image& page, const ReadOptions& options, const std::string& what) {
+  auto& api = impl_->api;
+  if (!options.pdf_path.empty() && options.pdf_path.extension() != ".pdf") {
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}: PDF path {} must end in .pdf", what, options.pdf_path.string()));
+  }
+  auto pix = image_to_pix(page);
+  if (!pix) return fail(pix.error().code, fmt::format("{}: {}", what, pix.error().message));
+
+  // SetImage copies the pixels, so the PIX may go when this function ends.
+  api.SetImage(pix->get());
+  api.SetSourceResolution(effective_dpi(page.dpi_y ? page.dpi_y : page.dpi_x));
+  // The PDF renderer reads the input name as a file (JPEG passthrough); this
+  // page has no file, so it must embed the image it was given.
+  api.SetInputName(nullptr);
+  if (api.Recognize(nullptr) != 0) {
+    api.Clear();
+    return fail(ErrorCode::kOcr, fmt::format("{}: Tesseract could not recognise the page", what));
+  }
+
+  PageText result;
+  result.image_width = page.width;
+  result.image_height = page.height;
+  result.text = take_text(api.GetUTF8Text());
+  result.mean_confidence = static_cast<float>(api.MeanTextConf());
+
+  const std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  int block = -1;
+  int line = -1;
+  if (it && !it->Empty(tesseract::RIL_WORD)) {
+    do {
+      if (it->IsAtBeginningOf(tesseract::RIL_BLOCK)) ++block;
+      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) ++line;
+      Word word;
+      word.text = take_text(it->GetUTF8Text(tesseract::RIL_WORD));
+      int left = 0, top = 0, right = 0, bottom = 0;
+      it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom);
+      word.box = Box{left, top, right - left, bottom - top};
+      word.confidence = it->Confidence(tesseract::RIL_WORD);
+      word.block = block < 0 ? 0 : block;
+      word.line = line < 0 ? 0 : line;
+      if (!word.text.empty()) result.words.push_back(std::move(word));
+    } while (it->Next(tesseract::RIL_WORD));
+  }
+
+  Status pdf;
+  if (!options.pdf_path.empty()) pdf = impl_->write_pdf(options, what);
+  api.Clear();  // frees the page; the engine keeps its models
+  if (!pdf) return std::unexpected(pdf.error());
+  return result;
+}
+
+Status Engine::Impl::write_pdf(const ReadOptions& read_options, const std::string& what) {
+  // The renderer appends ".pdf" to its output base. It writes to a side name
+  // first so that a failed write never leaves a half PDF at pdf_path.
+  auto base = read_options.pdf_path;
+  base.replace_extension(".part");
+  auto written = base;
+  written += ".pdf";
+  {
+    tesseract::TessPDFRenderer renderer(base.c_str(), api.GetDatapath(), /*textonly=*/false);
+    const bool ok = renderer.BeginDocument(read_options.title.c_str()) && renderer.AddImage(&api) &&
+                    renderer.EndDocument() && renderer.happy();
+    if (!ok) {
+      remove_quietly(written);
+      return fail(ErrorCode::kOcr, fmt::format("{}: Tesseract could not write the PDF {} (missing {}/pdf.ttf, or "
+                                               "the folder is not writable)",
+                                               what, read_options.pdf_path.string(), api.GetDatapath()));
+    }
+  }  // the renderer closes its file here
+  std::error_code error;
+  std::filesystem::rename(written, read_options.pdf_path, error);
+  if (error) {
+    remove_quietly(written);
+    return fail(ErrorCode::kIo, fmt::format("{}: cannot move the PDF into place at {}: {}", what,
+                                            read_options.pdf_path.string(), error.message()));
+  }
+  return {};
+}
+
+}  // namespace chartroom::ocr

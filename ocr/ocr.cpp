@@ -1,1 +1,0 @@
-#include "ocr/ocr.h"

@@ -1,0 +1,239 @@
+// End to end: generated scans through the real `chartroom` executable, real
+// Tesseract, real SQLite and real PDFs, checked with qpdf and pdftotext.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/gen/testgen.h"
+
+namespace chartroom {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandRun {
+  int status = 0;
+  std::string out;
+};
+
+CommandRun run(const std::string& command) {
+  CommandRun result;
+  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+struct Truth {
+  std::string text;
+  std::string mrn;
+};
+
+class IngestEndToEnd : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new fs::path(fs::temp_directory_path() / ("chartroom-e2e-" + std::to_string(::getpid())));
+    fs::remove_all(*root_);
+    fs::create_directories(*root_ / "batch" / "clinic_scan");
+    truth_ = new std::map<std::string, Truth>();
+    make_batch();
+    const std::string chartroom = quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom");
+    const std::string store = " --store " + quote(*root_ / "store");
+    ASSERT_EQ(run(chartroom + " patients import " + quote(*root_ / "roster.csv") + store).status, 0);
+    ingest_ = new CommandRun(run(chartroom + " ingest " + quote(*root_ / "batch") + store + " --workers 2"));
+    pages_ = new nlohmann::json(nlohmann::json::parse(run(chartroom + " pages --json" + store).out));
+    documents_ = new nlohmann::json(nlohmann::json::parse(run(chartroom + " documents --json" + store).out));
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*root_);
+    delete root_;
+    delete truth_;
+    delete ingest_;
+    delete pages_;
+    delete documents_;
+  }
+
+  static std::string chartroom() { return quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom"); }
+  static std::string store() { return " --store " + quote(*root_ / "store"); }
+
+  static void make_batch() {
+    std::vector<Patient> patients = testgen::load_patients(testgen::shared_data_dir() / "patients_dev.csv");
+    std::vector<testgen::Sample> samples =
+        testgen::load_samples(testgen::shared_data_dir() / "mtsamples_dev.csv", 40);
+    ASSERT_GE(patients.size(), 4U);
+    ASSERT_GE(samples.size(), 3U);
+    // The last patient is left out of the index: their document must go to review.
+    ASSERT_TRUE(testgen::write_roster_csv({patients.begin(), patients.end() - 1}, *root_ / "roster.csv"));
+
+    auto spec = [&](std::size_t patient, std::size_t sample) {
+      testgen::PageSpec s;
+      s.patient = patients[patient];
+      s.title = samples[sample].title;
+      s.paragraphs = samples[sample].paragraphs;
+      return s;
+    };
+
+    // Document A: a two-page G4 TIFF, slightly skewed both ways, plus a blank back side.
+    auto a = testgen::render_document(spec(0, 0), 2);
+    ASSERT_EQ(a.size(), 2U);
+    std::vector<Image> a_scans = {
+        testgen::scan(a[0].image, {.skew_degrees = 1.0, .noise_sigma = 4, .bilevel = true}, 1),
+        testgen::scan(a[1].image, {.skew_degrees = -0.8, .noise_sigma = 4, .bilevel = true}, 2),
+        testgen::scan(testgen::render_blank_page(3).image, {.bilevel = true}, 3)};
+    const fs::path a_path = *root_ / "batch" / "discharge_0001.tif";
+    ASSERT_TRUE(testgen::write_pages(a_scans, a_path, testgen::Encoding::kTiffG4));
+    (*truth_)[a_path.string() + "#0"] = {a[0].ground_truth, patients[0].mrn};
+    (*truth_)[a_path.string() + "#1"] = {a[1].ground_truth, patients[0].mrn};
+
+    // Document B: a folder of single-page images, gray, one upside down.
+    auto b = testgen::render_document(spec(1, 1), 1);
+    const fs::path b1 = *root_ / "batch" / "clinic_scan" / "page1.png";
+    ASSERT_TRUE(testgen::write_pages({testgen::scan(b[0].image, {.skew_degrees = 2.0, .background = 235}, 4)}, b1,
+                                     testgen::Encoding::kPng));
+    (*truth_)[b1.string() + "#0"] = {b[0].ground_truth, patients[1].mrn};
+
+    // Document C: JPEG-in-TIFF for a patient who is not in the index.
+    auto c = testgen::render_document(spec(patients.size() - 1, 2), 1);
+    const fs::path c_path = *root_ / "batch" / "unknown_patient.tif";
+    ASSERT_TRUE(testgen::write_pages({testgen::scan(c[0].image, {.orientation = 180}, 5)}, c_path,
+                                     testgen::Encoding::kTiffJpeg));
+    (*truth_)[c_path.string() + "#0"] = {c[0].ground_truth, ""};
+
+    // Bad files.
+    std::ofstream(*root_ / "batch" / "empty.tif");
+    std::ofstream(*root_ / "batch" / "notes.tif") << "This is a text file, not a scan.\n";
+    std::ifstream whole(a_path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(whole)), {});
+    std::ofstream(*root_ / "batch" / "truncated.tif", std::ios::binary) << bytes.substr(0, bytes.size() / 3);
+  }
+
+  static const nlohmann::json* page_entry(const std::string& source, int index) {
+    for (const auto& p : *pages_) {
+      if (p["source"] == source && p["index"] == index) return &p;
+    }
+    return nullptr;
+  }
+
+  static fs::path* root_;
+  static std::map<std::string, Truth>* truth_;
+  static CommandRun* ingest_;
+  static nlohmann::json* pages_;
+  static nlohmann::json* documents_;
+};
+
+fs::path* IngestEndToEnd::root_ = nullptr;
+std::map<std::string, Truth>* IngestEndToEnd::truth_ = nullptr;
+CommandRun* IngestEndToEnd::ingest_ = nullptr;
+nlohmann::json* IngestEndToEnd::pages_ = nullptr;
+nlohmann::json* IngestEndToEnd::documents_ = nullptr;
+
+TEST_F(IngestEndToEnd, EveryInputPageEndsInATerminalState) {
+  EXPECT_EQ(ingest_->status, 0) << ingest_->out;
+  const std::set<std::string> terminal = {"filed", "review", "quarantined", "dropped_blank", "separator"};
+  for (const auto& [key, truth] : *truth_) {
+    const auto hash = key.rfind('#');
+    const auto* p = page_entry(key.substr(0, hash), std::stoi(key.substr(hash + 1)));
+    ASSERT_NE(p, nullptr) << key << " missing from pages --json";
+    EXPECT_TRUE(terminal.contains((*p)["state"].get<std::string>())) << key;
+  }
+  for (const auto& p : *pages_) EXPECT_TRUE(terminal.contains(p["state"].get<std::string>())) << p.dump();
+  const std::string a = (*root_ / "batch" / "discharge_0001.tif").string();
+  ASSERT_NE(page_entry(a, 2), nullptr);
+  EXPECT_EQ((*page_entry(a, 2))["state"], "dropped_blank");
+  EXPECT_EQ((*page_entry(a, 2))["blank"], true);
+}
+
+TEST_F(IngestEndToEnd, BadFilesAreQuarantinedWithAReasonWhileTheRestFiles) {
+  for (const char* name : {"empty.tif", "notes.tif", "truncated.tif"}) {
+    const auto* p = page_entry((*root_ / "batch" / name).string(), 0);
+    ASSERT_NE(p, nullptr) << name;
+    EXPECT_EQ((*p)["state"], "quarantined") << name;
+    ASSERT_TRUE((*p)["reason"].is_string()) << name;
+    EXPECT_NE((*p)["reason"].get<std::string>().find(name), std::string::npos) << (*p)["reason"];
+    EXPECT_TRUE((*p)["document"].is_null());
+  }
+  EXPECT_TRUE(fs::exists(*root_ / "batch" / "empty.tif"));  // the file itself is kept
+}
+
+TEST_F(IngestEndToEnd, KnownPatientsAreFiledAndTheUnknownOneGoesToReview) {
+  std::map<std::string, nlohmann::json> by_source;
+  for (const auto& p : *pages_) by_source[p["source"].get<std::string>() + "#" + std::to_string(p["index"].get<int>())] = p;
+  for (const auto& [key, truth] : *truth_) {
+    const auto& page = by_source[key];
+    ASSERT_TRUE(page["document"].is_string()) << key;
+    const nlohmann::json* doc = nullptr;
+    for (const auto& d : *documents_) {
+      if (d["id"] == page["document"]) doc = &d;
+    }
+    ASSERT_NE(doc, nullptr);
+    if (truth.mrn.empty()) {
+      EXPECT_EQ((*doc)["state"], "review") << key;
+      EXPECT_FALSE((*doc)["review_reasons"].empty());
+    } else {
+      EXPECT_EQ((*doc)["state"], "filed") << key << " " << doc->dump();
+      EXPECT_EQ((*doc)["patient"]["mrn"], truth.mrn) << key;
+    }
+  }
+}
+
+TEST_F(IngestEndToEnd, FiledPdfsAreValidAndCarryTheTextOfEachPage) {
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& d : *documents_) by_id[d["id"]] = d;
+  ASSERT_EQ(by_id.size(), 3U);
+  for (const auto& [id, doc] : by_id) {
+    const fs::path pdf = *root_ / "store" / doc["pdf"].get<std::string>();
+    ASSERT_TRUE(fs::exists(pdf)) << pdf;
+    EXPECT_EQ(run("qpdf --check " + quote(pdf) + " >/dev/null").status, 0) << pdf;
+  }
+  for (const auto& p : *pages_) {
+    const std::string key = p["source"].get<std::string>() + "#" + std::to_string(p["index"].get<int>());
+    if (!truth_->contains(key) || !p["document"].is_string()) continue;
+    const fs::path pdf = *root_ / "store" / by_id[p["document"]]["pdf"].get<std::string>();
+    const std::string page = std::to_string(p["pdf_page"].get<int>());
+    const std::string text = run("pdftotext -layout -f " + page + " -l " + page + " " + quote(pdf) + " -").out;
+    const double cer = testgen::character_error_rate((*truth_)[key].text, text);
+    EXPECT_LT(cer, 0.03) << key << "\n--- read ---\n" << text;
+    EXPECT_EQ(p["orientation"], key.find("unknown_patient") != std::string::npos ? 180 : 0) << key;
+  }
+}
+
+TEST_F(IngestEndToEnd, SearchFindsADocumentByAPhraseOnItsSecondPage) {
+  const std::string a = (*root_ / "batch" / "discharge_0001.tif").string();
+  const std::string truth = (*truth_)[a + "#1"].text;
+  // A phrase from the middle of page two's body.
+  std::vector<std::string> words;
+  std::istringstream in(truth.substr(truth.size() / 2));
+  for (std::string w; in >> w;) {
+    if (std::ranges::all_of(w, [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) words.push_back(w);
+  }
+  ASSERT_GE(words.size(), 4U);
+  const std::string phrase = words[1] + " " + words[2] + " " + words[3];
+  const auto hits = nlohmann::json::parse(run(chartroom() + " search --json '\"" + phrase + "\"'" + store()).out);
+  ASSERT_FALSE(hits.empty()) << phrase;
+  EXPECT_EQ(hits[0]["document"], (*page_entry(a, 1))["document"]);
+  EXPECT_EQ(hits[0]["pdf_page"], 2);
+}
+
+TEST_F(IngestEndToEnd, IngestingTheSameFilesAgainFilesNothingTwice) {
+  const CommandRun again = run(chartroom() + " ingest " + quote(*root_ / "batch") + store());
+  EXPECT_EQ(again.status, 0);
+  const auto documents = nlohmann::json::parse(run(chartroom() + " documents --json" + store()).out);
+  EXPECT_EQ(documents.size(), documents_->size());
+  const auto pages = nlohmann::json::parse(run(chartroom() + " pages --json" + store()).out);
+  EXPECT_EQ(pages.size(), pages_->size());
+}
+
+}  // namespace
+}  // namespace chartroom

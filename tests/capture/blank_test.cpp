@@ -1,0 +1,58 @@
+// Blank pages and binarization.
+#include <gtest/gtest.h>
+
+#include "capture/capture.h"
+#include "tests/capture/test_pages.h"
+
+namespace chartroom::capture {
+namespace {
+
+TEST(Blank, WhitePageIsBlank) {
+  const BlankCheck check = check_blank(Image::blank(2550, 3300, PixelFormat::kGray8, 300));
+  EXPECT_TRUE(check.blank);
+  EXPECT_GE(check.confidence, 0.9);
+}
+
+TEST(Blank, ScannerNoiseAndSpecksAreBlank) {
+  const BlankCheck check = check_blank(test::noise_page(400, 3));
+  EXPECT_TRUE(check.blank) << check.ink_fraction;
+  EXPECT_TRUE(check_blank(test::threshold(test::noise_page(400, 4), 100)).blank);
+}
+
+TEST(Blank, OneShortLineIsNotBlank) {
+  const BlankCheck check = check_blank(test::one_line_page("This page intentionally left blank"));
+  EXPECT_FALSE(check.blank) << check.ink_fraction;
+}
+
+TEST(Blank, TextPageIsNotBlank) {
+  const BlankCheck check = check_blank(test::text_page());
+  EXPECT_FALSE(check.blank);
+  EXPECT_GE(check.confidence, 0.9);
+}
+
+TEST(Blank, DarkBorderInTheMarginIsIgnored) {
+  Image page = Image::blank(2550, 3300, PixelFormat::kGray8, 300);
+  for (int y = 0; y < page.height; ++y) {
+    for (int x = 0; x < 60; ++x) page.row(y)[static_cast<std::size_t>(x)] = 10;
+  }
+  EXPECT_TRUE(check_blank(page).blank);
+}
+
+TEST(Binarize, TextOnGrayNoisyPaperStaysCrispAndPaperStaysWhite) {
+  const Image clean = test::text_page(20);
+  Image dirty = test::noise_page(0, 9);  // paper 225 with noise
+  for (std::size_t i = 0; i < dirty.pixels.size(); ++i) {
+    // Darken the right half further (uneven lighting) and lay the ink on top.
+    const auto x = static_cast<int>(i % static_cast<std::size_t>(dirty.stride));
+    int v = dirty.pixels[i] - (x > dirty.width / 2 ? 60 : 0);
+    v = std::min(v, static_cast<int>(clean.pixels[i]) + (dirty.pixels[i] - 225));
+    dirty.pixels[i] = static_cast<std::uint8_t>(std::clamp(v, 0, 255));
+  }
+  const Image binary = binarize(dirty);
+  ASSERT_EQ(binary.format, PixelFormat::kGray1);
+  EXPECT_EQ(binary.dpi_x, 300);
+  EXPECT_LT(test::difference(binary, test::threshold(clean)), 0.03);
+}
+
+}  // namespace
+}  // namespace chartroom::capture

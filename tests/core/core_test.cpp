@@ -1,0 +1,63 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sys/stat.h>
+
+#include "core/core.h"
+
+namespace chartroom {
+namespace {
+
+TEST(Core, SniffsFormatsByContentNotName) {
+  auto sniff = [](std::string bytes) {
+    return sniff_format(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+  };
+  EXPECT_EQ(sniff(std::string("II*\0", 4)), FileFormat::kTiff);
+  EXPECT_EQ(sniff(std::string("MM\0*", 4)), FileFormat::kTiff);
+  EXPECT_EQ(sniff("\x89PNG\r\n\x1a\n"), FileFormat::kPng);
+  EXPECT_EQ(sniff("\xFF\xD8\xFF\xE0"), FileFormat::kJpeg);
+  EXPECT_EQ(sniff("%PDF-1.7"), FileFormat::kPdf);
+  EXPECT_EQ(sniff("hello"), FileFormat::kUnknown);
+  EXPECT_EQ(sniff(""), FileFormat::kUnknown);
+}
+
+TEST(Core, AtomicWriteReplacesContentAndLeavesNoTemp) {
+  const auto dir = std::filesystem::temp_directory_path() / ("chartroom-core-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "f.bin";
+  const std::vector<std::uint8_t> a = {1, 2, 3};
+  const std::vector<std::uint8_t> b = {4, 5};
+  ASSERT_TRUE(write_file_atomic(path, a));
+  ASSERT_TRUE(write_file_atomic(path, b));
+  EXPECT_EQ(std::filesystem::file_size(path), 2U);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600U);
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  EXPECT_EQ(entries, 1);
+  auto bad = write_file_atomic(dir / "missing" / "x", a);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kIo);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Core, PageStatesRoundTripAndTerminalOnesAreKnown) {
+  for (PageState s : {PageState::kReceived, PageState::kFiled, PageState::kReview, PageState::kQuarantined,
+                      PageState::kDroppedBlank, PageState::kSeparator}) {
+    EXPECT_EQ(parse_page_state(page_state_name(s)), s);
+  }
+  EXPECT_TRUE(is_terminal(PageState::kDroppedBlank));
+  EXPECT_FALSE(is_terminal(PageState::kRead));
+}
+
+TEST(Core, BlankImageIsWhiteInEveryFormat) {
+  Image bw = Image::blank(10, 2, PixelFormat::kGray1, 300);
+  EXPECT_EQ(bw.stride, 2);
+  EXPECT_EQ(bw.pixels[0], 0);
+  Image gray = Image::blank(10, 2, PixelFormat::kGray8, 300);
+  EXPECT_EQ(gray.pixels[0], 255);
+}
+
+}  // namespace
+}  // namespace chartroom
