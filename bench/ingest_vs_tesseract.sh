@@ -21,7 +21,7 @@ export OMP_THREAD_LIMIT=1
 work=$(mktemp -d /tmp/chartroom-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # chartroom-testpages makes 1-3 pages per document; ask for enough documents.
-./build/tests/gen/chartroom-testpages --out "$work/sample" --documents $((PAGES / 2)) --seed 11 --pages "$PAGES" >/dev/null
+./build/tests/gen/chartroom-testpages --out "$work/sample" --documents $((PAGES / 2)) --seed 11 >/dev/null
 ./build/app/chartroom patients import "$work/sample/roster.csv" --store "$work/store" >/dev/null
 
 start=$(date +%s.%N)
