@@ -36,10 +36,6 @@ std::string actor() {
   return "uid:" + std::to_string(::getuid());
 }
 
-int tiff_page_count(const fs::path& path) {
-  auto reader = capture::open_image(path, path.string());
-  return reader ? (*reader)->page_count() : 0;
-}
 
 }  // namespace
 
@@ -47,7 +43,10 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
   auto store = open_store(common);
   if (!store) return 1;
   scanners::CollectOptions collect;
-  collect.tiff_page_count = tiff_page_count;
+  collect.tiff_page_count = [&limits = config.ingest.limits](const fs::path& path) {
+    auto reader = capture::open_image(path, path.string(), limits);
+    return reader ? (*reader)->page_count() : 0;
+  };
   auto collection = scanners::collect_batches(inputs, collect);
   if (!collection) {
     print_error(collection.error());
@@ -69,7 +68,7 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
     return 1;
   }
   if (common.json) {
-    std::cout << report_json(*report).dump(2) << "\n";
+    print_json(report_json(*report));
   } else {
     std::cout << fmt::format(
         "\n{} page(s) from {} file(s): {} filed, {} in review, {} quarantined, {} blank dropped.\n"
@@ -134,7 +133,7 @@ int run_pages(const CommonOptions& common) {
   if (common.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const indexer::PageRow& page : *pages) out.push_back(page_json(page));
-    std::cout << out.dump(2) << "\n";
+    print_json(out);
     return 0;
   }
   for (const indexer::PageRow& page : *pages) {
@@ -145,19 +144,38 @@ int run_pages(const CommonOptions& common) {
   return 0;
 }
 
-int run_documents(const CommonOptions& common) {
+namespace {
+
+// Reads every document for a listing command, recording the access in the audit log.
+std::optional<std::vector<indexer::DocumentRow>> list_documents(const CommonOptions& common,
+                                                                std::string_view action) {
   auto store = open_store(common);
-  if (!store) return 1;
+  if (!store) return std::nullopt;
   auto documents = store->documents();
   if (!documents) {
     print_error(documents.error());
-    return 1;
+    return std::nullopt;
   }
-  (void)store->audit(actor(), "list documents", "", "");
+  if (auto audited = store->audit(actor(), action, "", ""); !audited) {
+    print_error(audited.error());  // no audit record, no patient data shown
+    return std::nullopt;
+  }
+  return std::move(*documents);
+}
+
+void print_documents_json(const std::vector<indexer::DocumentRow>& documents) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const indexer::DocumentRow& d : documents) out.push_back(document_json(d));
+  print_json(out);
+}
+
+}  // namespace
+
+int run_documents(const CommonOptions& common) {
+  auto documents = list_documents(common, "list documents");
+  if (!documents) return 1;
   if (common.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const indexer::DocumentRow& d : *documents) out.push_back(document_json(d));
-    std::cout << out.dump(2) << "\n";
+    print_documents_json(*documents);
     return 0;
   }
   std::cout << fmt::format("{:<16}  {:<6}  {:<12}  {:<20}  {:>5}  {}\n", "DOCUMENT", "STATE", "PATIENT MRN",
@@ -179,13 +197,16 @@ int run_search(const CommonOptions& common, const std::string& query, int limit)
     print_error(hits.error());
     return 1;
   }
-  (void)store->audit(actor(), "search", "", query);
+  if (auto audited = store->audit(actor(), "search", "", query); !audited) {
+    print_error(audited.error());
+    return 1;
+  }
   if (common.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const indexer::SearchHit& hit : *hits) {
       out.push_back({{"document", hit.document}, {"pdf_page", hit.pdf_page}, {"snippet", hit.snippet}});
     }
-    std::cout << out.dump(2) << "\n";
+    print_json(out);
     return 0;
   }
   if (hits->empty()) std::cout << "No document contains \"" << query << "\".\n";
@@ -209,7 +230,10 @@ int run_show(const CommonOptions& common, const std::string& id, bool with_text)
     return 1;
   }
   const indexer::DocumentRow& d = **document;
-  (void)store->audit(actor(), "show", d.id, "");
+  if (auto audited = store->audit(actor(), "show", d.id, ""); !audited) {
+    print_error(audited.error());
+    return 1;
+  }
   if (common.json) {
     nlohmann::json out = document_json(d);
     out["evidence"] = nlohmann::json::parse(d.evidence_json.empty() ? "{}" : d.evidence_json, nullptr, false);
@@ -217,7 +241,7 @@ int run_show(const CommonOptions& common, const std::string& id, bool with_text)
       auto text = store->document_text(d.id);
       if (text) out["text"] = *text;
     }
-    std::cout << out.dump(2) << "\n";
+    print_json(out);
     return 0;
   }
   std::cout << fmt::format("Document {}\n  state:   {}\n  patient: {}\n  type:    {}\n  pages:   {}\n  pdf:     {}\n",
@@ -242,19 +266,11 @@ int run_show(const CommonOptions& common, const std::string& id, bool with_text)
 }
 
 int run_review_list(const CommonOptions& common) {
-  auto store = open_store(common);
-  if (!store) return 1;
-  auto documents = store->documents();
-  if (!documents) {
-    print_error(documents.error());
-    return 1;
-  }
-  (void)store->audit(actor(), "review list", "", "");
+  auto documents = list_documents(common, "review list");
+  if (!documents) return 1;
   const auto queue = review::review_queue(*documents);
   if (common.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const indexer::DocumentRow& d : queue) out.push_back(document_json(d));
-    std::cout << out.dump(2) << "\n";
+    print_documents_json(queue);
     return 0;
   }
   std::cout << review::format_queue(queue);

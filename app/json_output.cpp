@@ -1,6 +1,7 @@
 #include "app/json_output.h"
 
 #include <cmath>
+#include <iostream>
 
 namespace chartroom::app {
 
@@ -62,6 +63,10 @@ nlohmann::json report_json(const IngestReport& report) {
           {"documents_review", report.documents_review},
           {"failures", report.failures},
           {"all_accounted", report.all_accounted()}};
+}
+
+void print_json(const nlohmann::json& value) {
+  std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace chartroom::app

@@ -13,4 +13,9 @@ nlohmann::json page_json(const indexer::PageRow& page);
 nlohmann::json document_json(const indexer::DocumentRow& document);
 nlohmann::json report_json(const IngestReport& report);
 
+// Prints JSON for people and tools. File names are bytes, not always UTF-8
+// (old archives have Latin-1 names): invalid sequences print as U+FFFD
+// instead of stopping the command.
+void print_json(const nlohmann::json& value);
+
 }  // namespace chartroom::app

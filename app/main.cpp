@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
       "  chartroom ingest scans/batch_0001.tif scans/clinic_0003/ --store /srv/charts");
   ingest->add_option("paths", inputs, "Image files and folders to ingest")->required();
   ingest->add_option("--config", config_path, "A chartroom.toml with thresholds and limits");
-  ingest->add_option("--workers", workers, "Pages read in parallel (default: one per core)");
+  ingest->add_option("--workers", workers, "Pages read in parallel (default: one per core)")
+      ->check(CLI::Range(1, 256));
   add_store(ingest);
   add_json(ingest, "Print the reconciliation report as JSON");
 

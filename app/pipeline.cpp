@@ -1,10 +1,12 @@
 #include "app/pipeline.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +77,12 @@ class Ingest {
     for (int i = 0; i < options_.workers; ++i) {
       workers.emplace_back([this] { work(); });
     }
+    // Declared after the workers, so it runs first: however run() ends, the
+    // queue closes and the workers drain it and stop before they are joined.
+    struct CloseOnExit {
+      WorkQueue<Task>& queue;
+      ~CloseOnExit() { queue.close(); }
+    } close_on_exit{queue_};
     if (!collection.rejected.empty()) {
       auto batch = new_batch("rejected files", "");
       for (const scanners::Rejected& rejected : collection.rejected) {
@@ -144,11 +152,16 @@ class Ingest {
                             "); check that the file exists and chartroom may read it");
         continue;
       }
-      auto status = store_.file_by_hash(*hash);
-      if (status && status->has_value() && (*status)->complete && !(*status)->quarantined) {
+      bool already_filed = !taken_this_run_.insert(*hash).second;
+      if (!already_filed) {
+        std::lock_guard store_lock(store_mutex_);
+        auto status = store_.file_by_hash(*hash);
+        already_filed = status && status->has_value() && (*status)->complete && !(*status)->quarantined;
+      }
+      if (already_filed) {
         std::lock_guard lock(report_mutex_);
         ++report_.files_already_ingested;
-        continue;  // same content already filed: never file it twice
+        continue;  // same content already filed, or taken earlier in this run: never file it twice
       }
       key_material += *hash;
       files.push_back({&file, *hash, ec ? 0 : size});
@@ -158,8 +171,20 @@ class Ingest {
       return;
     }
     batch->key = indexer::hash_text(key_material + "|" + input.name).substr(0, 16);
-    batch->work_dir = store_.work_dir() / batch->key;
-    fs::create_directories(batch->work_dir);
+    // Unique per batch in this run, even if two batches hold the same name.
+    batch->work_dir = store_.work_dir() / (batch->key + "-" + std::to_string(::getpid()) + "-" +
+                                           std::to_string(report_.batches));
+    std::error_code dir_error;
+    fs::create_directories(batch->work_dir, dir_error);
+    if (dir_error) {
+      for (const Opened& opened : files) {
+        quarantine_file(*batch, *opened.file, opened.hash, opened.size,
+                        opened.file->source + ": not processed: cannot create the work folder " +
+                            batch->work_dir.string() + " (" + dir_error.message() +
+                            "); free disk space or fix permissions, then run ingest again");
+      }
+      files.clear();
+    }
     ::chmod(batch->work_dir.c_str(), 0700);
 
     for (const Opened& opened : files) {
@@ -203,7 +228,7 @@ class Ingest {
       ready = batch->pending == 0 && !batch->finalized;
       if (ready) batch->finalized = true;
     }
-    if (ready) finalize(*batch);
+    if (ready) finalize_guarded(*batch);
   }
 
   void work() {
@@ -216,7 +241,14 @@ class Ingest {
         result = batch.pages[task->slot];
       }
       PageText text;
-      process_page(*engine, batch, task->slot, task->image, result, text);
+      try {
+        process_page(*engine, batch, task->slot, task->image, result, text);
+      } catch (const std::exception& e) {  // e.g. out of memory on a huge page: lose the page, not the run
+        result.state = PageState::kQuarantined;
+        result.reason = page_name(result) + ": could not be processed (" + e.what() + ")";
+      }
+      text.words.clear();  // classification reads the text only; keep memory per page small
+      text.words.shrink_to_fit();
       bool ready = false;
       {
         std::lock_guard lock(batch.mutex);
@@ -226,7 +258,17 @@ class Ingest {
         ready = batch.sealed && batch.pending == 0 && !batch.finalized;
         if (ready) batch.finalized = true;
       }
-      if (ready) finalize(batch);
+      if (ready) finalize_guarded(batch);
+    }
+  }
+
+  void finalize_guarded(BatchState& batch) {
+    try {
+      finalize(batch);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(report_mutex_);
+      report_.failures.push_back(batch.name + ": could not be recorded (" + e.what() +
+                                 "); nothing was filed for it; run ingest again");
     }
   }
 
@@ -296,7 +338,7 @@ class Ingest {
       } else {
         document.patient = decision->patient;
         document.review_reasons = decision->review_reasons;
-        document.evidence_json = evidence_json(*decision, engine_description_).dump();
+        document.evidence_json = evidence_json(*decision, engine_description_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       }
       for (const std::string& reason : missing) {
         document.review_reasons.push_back("a page of this batch could not be read, so the document may be "
@@ -351,6 +393,7 @@ class Ingest {
   std::mutex report_mutex_;
   IngestReport report_;
   const std::string engine_description_;
+  std::set<std::string> taken_this_run_;  // content hashes; producer thread only
 };
 
 }  // namespace

@@ -54,7 +54,9 @@ Result<std::vector<Placement>> place_pages(const BatchRecord& batch) {
 // Links (or copies) a quarantined input so it survives the source folder being cleaned.
 Status keep_quarantined(const fs::path& root, const FileRecord& file) {
   std::error_code ec;
-  if (file.path.empty() || !fs::exists(file.path, ec)) return {};  // vanished: its row still records it
+  // Vanished, or not a regular file (a folder, a pipe): its row still records
+  // it, and chartroom never moves or deletes the original.
+  if (file.path.empty() || !fs::is_regular_file(fs::symlink_status(file.path, ec))) return {};
   // The hash names a folder: it must be one (hex from content_hash).
   if (file.hash.empty() || file.hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
     return fail(ErrorCode::kInvalidArgument, "quarantined file " + file.source + " has no content hash");
@@ -116,7 +118,7 @@ Status record_batch(Db& db, const BatchRecord& batch, const std::vector<Placemen
     if (d.doc_type) docs->bind(5, d.doc_type->label).bind(6, d.doc_type->confidence);
     else docs->bind_null(5).bind_null(6);
     docs->bind(7, document_pdf_relative(d.id).string()).bind(8, static_cast<int>(d.pages.size()));
-    docs->bind(9, nlohmann::json(d.review_reasons).dump()).bind(10, batch.name);
+    docs->bind(9, nlohmann::json(d.review_reasons).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).bind(10, batch.name);
     docs->bind(11, d.evidence_json.empty() ? "{}" : d.evidence_json).bind(12, now);
     if (auto s = docs->run(); !s) return s;
     clear_text->bind(1, d.id);
@@ -212,7 +214,10 @@ Status Store::file_batch(const BatchRecord& batch) {
   // (3) Quarantined inputs kept before their rows say so.
   for (const FileRecord& f : batch.files) {
     if (!f.quarantined) continue;
-    if (auto s = keep_quarantined(root, f); !s) return s;
+    // The copy is a convenience for whoever clears the quarantine: the original
+    // stays where it was. A failure here must not keep the batch's pages from
+    // being recorded, or they would be lost from the reconciliation.
+    (void)keep_quarantined(root, f);
   }
   // (4) The rows, all or nothing.
   auto tx = Transaction::begin(impl_->db, "filing batch " + batch.name);

@@ -54,6 +54,12 @@ void walk_folder(const fs::path& folder, const std::string& source_prefix, const
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     entries.push_back(*it);
   }
+  if (ec) {
+    // Files we cannot list would vanish without a trace: say so.
+    out.rejected.push_back({{folder, source_prefix},
+                            "folder cannot be read completely (" + ec.message() +
+                                "); fix its permissions and ingest it again"});
+  }
   std::ranges::sort(entries, [](const fs::directory_entry& x, const fs::directory_entry& y) {
     return natural_less(x.path().filename().string(), y.path().filename().string());
   });
@@ -120,6 +126,9 @@ Result<Collection> collect_batches(const std::vector<fs::path>& inputs, const Co
     }
     if (fs::is_directory(status)) {
       walk_folder(input, given, given, options, out);
+    } else if (!fs::is_regular_file(status)) {
+      // Reading a pipe or a device would block or never end.
+      out.rejected.push_back({{input, given}, "is not a regular file (a device, socket or pipe)"});
     } else {
       out.batches.push_back({input.filename().string(), {{input, given}}});
     }
