@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -211,7 +212,9 @@ int run_search(const CommonOptions& common, const std::string& query, int limit)
   }
   if (hits->empty()) std::cout << "No document contains \"" << query << "\".\n";
   for (const indexer::SearchHit& hit : *hits) {
-    std::cout << fmt::format("{}  page {}: {}\n", hit.document, hit.pdf_page, hit.snippet);
+    std::string snippet = hit.snippet;
+    std::ranges::replace(snippet, '\n', ' ');  // one hit, one line
+    std::cout << fmt::format("{}  page {}: {}\n", hit.document, hit.pdf_page, snippet);
   }
   return 0;
 }
