@@ -152,7 +152,8 @@ class Ingest {
                             "); check that the file exists and chartroom may read it");
         continue;
       }
-      bool already_filed = !taken_this_run_.insert(*hash).second;
+      // Empty files all share one hash; each is quarantined in its own right.
+      bool already_filed = size > 0 && !ec && !taken_this_run_.insert(*hash).second;
       if (!already_filed) {
         std::lock_guard store_lock(store_mutex_);
         auto status = store_.file_by_hash(*hash);

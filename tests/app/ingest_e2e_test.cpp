@@ -121,6 +121,7 @@ class IngestEndToEnd : public ::testing::Test {
 
     // Bad files.
     std::ofstream(*root_ / "batch" / "empty.tif");
+    std::ofstream(*root_ / "batch" / "empty_too.tif");  // same (empty) content: still its own quarantine entry
     std::ofstream(*root_ / "batch" / "notes.tif") << "This is a text file, not a scan.\n";
     std::ifstream whole(a_path, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(whole)), {});
@@ -166,7 +167,7 @@ TEST_F(IngestEndToEnd, EveryInputPageEndsInATerminalState) {
 }
 
 TEST_F(IngestEndToEnd, BadFilesAreQuarantinedWithAReasonWhileTheRestFiles) {
-  for (const char* name : {"empty.tif", "notes.tif", "truncated.tif"}) {
+  for (const char* name : {"empty.tif", "empty_too.tif", "notes.tif", "truncated.tif"}) {
     const auto* p = page_entry((*root_ / "batch" / name).string(), 0);
     ASSERT_NE(p, nullptr) << name;
     EXPECT_EQ((*p)["state"], "quarantined") << name;
