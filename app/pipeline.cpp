@@ -354,6 +354,9 @@ class Ingest {
               std::string(document_state_name(document.state));
       if (!file && !document.review_reasons.empty()) line += " (" + document.review_reasons.front() + ")";
       record.documents.push_back(std::move(document));
+    } else if (!missing.empty()) {
+      line = missing.size() == 1 ? "quarantined: " + missing.front()
+                                 : batch.name + ": " + std::to_string(missing.size()) + " files quarantined";
     } else {
       line += "no readable page; nothing to file";
     }
@@ -381,7 +384,9 @@ class Ingest {
       const int blank = static_cast<int>(std::ranges::count_if(
           record.pages, [](const indexer::PageRecord& p) { return p.state == PageState::kDroppedBlank; }));
       if (blank > 0) line += ", " + std::to_string(blank) + " blank page(s) dropped";
-      if (!missing.empty()) line += ", " + std::to_string(missing.size()) + " quarantined: " + missing.front();
+      if (!missing.empty() && !content.empty()) {
+        line += ", " + std::to_string(missing.size()) + " quarantined: " + missing.front();
+      }
     }
     if (options_.on_batch_done) options_.on_batch_done(line);
   }

@@ -12,6 +12,8 @@ export OMP_THREAD_LIMIT=1
 rm -rf sample chartroom-store
 echo "== Making a sample batch of scanned chart pages in ./sample"
 ./build/tests/gen/chartroom-testpages --out sample --documents 6 --seed 7
+# A transfer that failed half-way leaves an empty file: it must be quarantined, not lost.
+: > sample/batch/interrupted_transfer.tif
 echo "== Importing the patient index"
 ./build/app/chartroom patients import sample/roster.csv --store chartroom-store
 echo "== Ingesting ./sample/batch"
