@@ -84,7 +84,7 @@ class Ingest {
       ~CloseOnExit() { queue.close(); }
     } close_on_exit{queue_};
     if (!collection.rejected.empty()) {
-      auto batch = new_batch("rejected files", "");
+      auto batch = new_batch("rejected files");
       for (const scanners::Rejected& rejected : collection.rejected) {
         {
           std::lock_guard lock(report_mutex_);
@@ -104,10 +104,9 @@ class Ingest {
   }
 
  private:
-  std::shared_ptr<BatchState> new_batch(std::string name, std::string key) {
+  static std::shared_ptr<BatchState> new_batch(std::string name) {
     auto batch = std::make_shared<BatchState>();
     batch->name = std::move(name);
-    batch->key = std::move(key);
     return batch;
   }
 
@@ -137,7 +136,7 @@ class Ingest {
       std::lock_guard lock(report_mutex_);
       ++report_.batches;
     }
-    auto batch = new_batch(input.name, "");
+    auto batch = new_batch(input.name);
     {
       std::lock_guard lock(report_mutex_);
       report_.files += static_cast<int>(input.files.size());

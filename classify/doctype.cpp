@@ -55,10 +55,7 @@ std::optional<DocTypeRef> classify_document_type(const PageText& first_page, con
   std::istringstream lines(first_page.text);
   std::string line;
   for (int n = 0; n < options.title_lines && std::getline(lines, line); ++n) {
-    std::string upper_line = line;
-    for (char& c : upper_line) {
-      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    }
+    const std::string upper_line = to_upper_ascii(line);
     // A title stands on a short line of its own, not inside a sentence.
     if (trim(upper_line).size() > 60) continue;
     for (const TitleRule& rule : kRules) {

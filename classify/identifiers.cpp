@@ -42,14 +42,6 @@ const std::regex& dob_pattern() {
   return pattern;
 }
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
-
 bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 std::optional<std::string> make_date(int year, int month, int day) {
@@ -65,7 +57,7 @@ std::optional<std::string> make_date(int year, int month, int day) {
 int month_from_name(std::string_view name) {
   static constexpr std::array<std::string_view, 12> kMonths = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                                                                 "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
-  const std::string prefix = upper(name.substr(0, 3));
+  const std::string prefix = to_upper_ascii(name.substr(0, 3));
   for (std::size_t i = 0; i < kMonths.size(); ++i) {
     if (prefix == kMonths[i]) return static_cast<int>(i) + 1;
   }
@@ -110,9 +102,9 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number,
     for (std::sregex_iterator it(line.begin(), line.end(), mrn_pattern()), end; it != end; ++it) {
       std::string value;
       int digits = 0;
-      for (char c : (*it)[2].str()) {
+      for (char c : to_upper_ascii((*it)[2].str())) {
         if (c == '-') continue;
-        value += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+        value += c;
         digits += (c >= '0' && c <= '9') ? 1 : 0;
       }
       const int length = static_cast<int>(value.size());
@@ -122,8 +114,8 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number,
     }
     for (std::sregex_iterator it(line.begin(), line.end(), name_pattern()), end; it != end; ++it) {
       const bool family_first = (*it)[3].str().find(',') != std::string::npos;
-      const std::string first = upper((*it)[2].str());
-      const std::string second = upper((*it)[4].str());
+      const std::string first = to_upper_ascii((*it)[2].str());
+      const std::string second = to_upper_ascii((*it)[4].str());
       // Labels that follow a name on the same line are not names.
       if (second == "MRN" || second == "DOB" || first == "MRN" || first == "DOB") continue;
       const std::string value = family_first ? first + ", " + second : second + ", " + first;

@@ -170,6 +170,7 @@ struct DocTypeRef {
 // ---------------------------------------------------------------- strings
 
 std::string to_lower_ascii(std::string_view text);
+std::string to_upper_ascii(std::string_view text);
 std::string trim(std::string_view text);
 
 }  // namespace chartroom
