@@ -3,14 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
+#include "app/decide.h"
 #include "app/work_queue.h"
 
 namespace chartroom::app {
@@ -37,31 +37,6 @@ struct Task {
   std::size_t slot = 0;
   Image image;
 };
-
-class StoreIndex final : public classify::PatientIndex {
- public:
-  explicit StoreIndex(indexer::Store& store) : store_(store) {}
-  Result<std::optional<Patient>> by_mrn(std::string_view mrn) override { return store_.patient_by_mrn(mrn); }
-
- private:
-  indexer::Store& store_;
-};
-
-std::string page_name(const indexer::PageRecord& page) {
-  return page.ref.source + ", page " + std::to_string(page.ref.index + 1);
-}
-
-nlohmann::json evidence_json(const classify::PatientDecision& decision, const std::string& engine) {
-  nlohmann::json identifiers = nlohmann::json::array();
-  for (const classify::Identifier& id : decision.evidence) {
-    identifiers.push_back({{"kind", classify::identifier_kind_name(id.kind)},
-                           {"value", id.value},
-                           {"label", id.label},
-                           {"page", id.page + 1},
-                           {"line", id.line + 1}});
-  }
-  return {{"identifiers", identifiers}, {"ocr_engine", engine}};
-}
 
 class Ingest {
  public:
@@ -245,7 +220,7 @@ class Ingest {
         process_page(*engine, batch, task->slot, task->image, result, text);
       } catch (const std::exception& e) {  // e.g. out of memory on a huge page: lose the page, not the run
         result.state = PageState::kQuarantined;
-        result.reason = page_name(result) + ": could not be processed (" + e.what() + ")";
+        result.reason = page_label(result.ref) + ": could not be processed (" + e.what() + ")";
       }
       text.words.clear();  // classification reads the text only; keep memory per page small
       text.words.shrink_to_fit();
@@ -277,7 +252,7 @@ class Ingest {
     auto clean = capture::clean_page(scan, options_.clean);
     if (!clean) {
       page.state = PageState::kQuarantined;
-      page.reason = page_name(page) + ": " + clean.error().message;
+      page.reason = page_label(page.ref) + ": " + clean.error().message;
       return;
     }
     page.orientation = clean->orientation.degrees;
@@ -291,7 +266,7 @@ class Ingest {
       return;
     }
     const fs::path pdf = batch.work_dir / ("page-" + std::to_string(slot) + ".pdf");
-    auto read = engine.read(clean->image, {pdf, batch.name}, page_name(page));
+    auto read = engine.read(clean->image, {pdf, batch.name}, page_label(page.ref));
     if (!read) {
       page.state = PageState::kQuarantined;
       page.reason = read.error().message;
@@ -312,51 +287,30 @@ class Ingest {
     record.files = std::move(batch.files);
     record.pages.assign(std::make_move_iterator(batch.pages.begin()), std::make_move_iterator(batch.pages.end()));
 
-    std::vector<int> content;
-    std::vector<PageText> texts;
+    std::vector<PageText> texts(std::make_move_iterator(batch.texts.begin()),
+                                std::make_move_iterator(batch.texts.end()));
+    StoreIndex index(store_);
+    record.documents = decide_documents(record.pages, texts, index, batch.key,
+                                        {options_.match, engine_description_});
     std::vector<std::string> missing;
-    for (std::size_t i = 0; i < record.pages.size(); ++i) {
-      const indexer::PageRecord& page = record.pages[i];
-      if (page.state == PageState::kRead) {
-        content.push_back(static_cast<int>(i));
-        texts.push_back(std::move(batch.texts[i]));
-      } else if (page.state == PageState::kQuarantined) {
-        missing.push_back(page.reason);
+    for (const indexer::PageRecord& page : record.pages) {
+      if (page.state == PageState::kQuarantined) missing.push_back(page.reason);
+    }
+    int content = 0;
+    std::string line = batch.name + ": ";
+    for (const indexer::DocumentRecord& document : record.documents) {
+      content += static_cast<int>(document.pages.size());
+      if (line.size() > batch.name.size() + 2) line += "; ";
+      line += std::to_string(document.pages.size()) + " page(s) -> document " + document.id + " " +
+              std::string(document_state_name(document.state));
+      if (document.state != DocumentState::kFiled && !document.review_reasons.empty()) {
+        line += " (" + document.review_reasons.front() + ")";
       }
     }
-
-    std::string line = batch.name + ": ";
-    if (!content.empty()) {
-      StoreIndex index(store_);
-      indexer::DocumentRecord document;
-      document.id = indexer::hash_text(batch.key + "|document|0").substr(0, 16);
-      document.pages = content;
-      document.doc_type = classify::classify_document_type(texts.front());
-      auto decision = classify::match_patient(texts, index, options_.match);
-      if (!decision) {
-        document.review_reasons.push_back("the patient could not be matched: " + decision.error().message);
-      } else {
-        document.patient = decision->patient;
-        document.review_reasons = decision->review_reasons;
-        document.evidence_json = evidence_json(*decision, engine_description_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      }
-      for (const std::string& reason : missing) {
-        document.review_reasons.push_back("a page of this batch could not be read, so the document may be "
-                                          "incomplete: " + reason);
-      }
-      const bool file = decision && decision->file && missing.empty();
-      document.state = file ? DocumentState::kFiled : DocumentState::kReview;
-      for (int i : content) {
-        record.pages[static_cast<std::size_t>(i)].state = file ? PageState::kFiled : PageState::kReview;
-      }
-      line += std::to_string(content.size()) + " page(s) -> document " + document.id + " " +
-              std::string(document_state_name(document.state));
-      if (!file && !document.review_reasons.empty()) line += " (" + document.review_reasons.front() + ")";
-      record.documents.push_back(std::move(document));
-    } else if (!missing.empty()) {
+    if (record.documents.empty() && !missing.empty()) {
       line = missing.size() == 1 ? "quarantined: " + missing.front()
                                  : batch.name + ": " + std::to_string(missing.size()) + " files quarantined";
-    } else {
+    } else if (record.documents.empty()) {
       line += "no readable page; nothing to file";
     }
 
@@ -383,7 +337,7 @@ class Ingest {
       const int blank = static_cast<int>(std::ranges::count_if(
           record.pages, [](const indexer::PageRecord& p) { return p.state == PageState::kDroppedBlank; }));
       if (blank > 0) line += ", " + std::to_string(blank) + " blank page(s) dropped";
-      if (!missing.empty() && !content.empty()) {
+      if (!missing.empty() && content > 0) {
         line += ", " + std::to_string(missing.size()) + " quarantined: " + missing.front();
       }
     }

@@ -203,4 +203,6 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(b, e - b));
 }
 
+std::string page_label(const PageRef& ref) { return ref.source + ", page " + std::to_string(ref.index + 1); }
+
 }  // namespace chartroom

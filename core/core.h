@@ -111,9 +111,18 @@ struct Word {
   int line = 0;  // line number within the page
 };
 
-// What OCR read on one page.
+// A barcode found on a page by capture/ (separator sheets, MRN labels, cover
+// sheets); classify/ reads them beside the words.
+struct Barcode {
+  std::string format;  // "Code39", "Code128", "QRCode", "DataMatrix", "PDF417", ...
+  std::string value;
+  Box box;  // in the pixel coordinates of the cleaned page
+};
+
+// What was read on one page: words by OCR, barcodes by capture.
 struct PageText {
   std::vector<Word> words;
+  std::vector<Barcode> barcodes;
   std::string text;  // reading-order UTF-8 text, lines separated by '\n'
   float mean_confidence = 0;
   int image_width = 0;
@@ -126,6 +135,8 @@ struct PageRef {
   std::string source;
   int index = 0;
 };
+// "scan_0007.tif, page 3": how messages name a page (1-based for people).
+std::string page_label(const PageRef& ref);
 
 enum class PageState {
   kReceived,

@@ -54,6 +54,9 @@ struct PageRecord {
   double skew = 0;
   bool blank = false;
   std::string reason;  // empty = none
+  // Capture found the page unfit (blurred, dark, cut off, too low a resolution):
+  // its document goes to review and the operator is told to rescan.
+  bool needs_rescan = false;
   std::string text;    // OCR text (for search); empty if not read
   float ocr_confidence = 0;
   std::filesystem::path page_pdf;  // one-page searchable PDF from ocr/, if any

@@ -12,6 +12,7 @@ packages=(
   libtiff-dev libpng-dev libjpeg-dev libfreetype-dev
   libqpdf-dev qpdf libsqlite3-dev sqlite3
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsodium-dev
+  libzxing-dev liblinear-dev
   fonts-liberation2 fonts-dejavu-core
 )
 if [[ "${1:-}" == "--test" ]]; then
