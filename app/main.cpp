@@ -110,6 +110,20 @@ int main(int argc, char** argv) {
   add_store(review_list);
   add_json(review_list, "JSON array in the `documents --json` format");
 
+  std::string sheet_value = "CHARTROOM-SEP";
+  std::string sheet_mrn;
+  std::filesystem::path sheet_out;
+  auto* sheet = app.add_subcommand(
+      "separator-sheet",
+      "Make a separator sheet to print and put in front of each document in a batch.\n"
+      "chartroom starts a new document at each sheet and never files the sheet itself.\n"
+      "With --mrn the sheet also carries the patient's MRN (Code 128) for the document after it.\n"
+      "  chartroom separator-sheet --out separator.pdf\n"
+      "  chartroom separator-sheet --mrn 00012345 --out separator-00012345.pdf");
+  sheet->add_option("--mrn", sheet_mrn, "Patient MRN to print as a Code 128 barcode");
+  sheet->add_option("--value", sheet_value, "Code 39 value of the separator barcode")->capture_default_str();
+  sheet->add_option("--out", sheet_out, "Where to write it (.pdf; .png or .tif also work)")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   using namespace chartroom::app;
@@ -132,5 +146,6 @@ int main(int argc, char** argv) {
   if (search->parsed()) return run_search(common, query, limit);
   if (show->parsed()) return run_show(common, id, with_text);
   if (review_list->parsed()) return run_review_list(common);
+  if (sheet->parsed()) return run_separator_sheet(sheet_value, sheet_mrn, sheet_out);
   return 2;
 }

@@ -273,6 +273,7 @@ class Ingest {
       return;
     }
     text = std::move(*read);
+    text.barcodes = std::move(clean->barcodes);  // classify reads them beside the words
     page.text = text.text;
     page.ocr_confidence = text.mean_confidence;
     page.page_pdf = pdf;

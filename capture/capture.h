@@ -108,6 +108,32 @@ struct BlankOptions {
 
 BlankCheck check_blank(const Image& page, const BlankOptions& options = {});
 
+struct BarcodeOptions {
+  bool enabled = true;
+  bool try_harder = true;  // slower, finds small or damaged codes
+};
+
+// Code 39, Code 128, QR, DataMatrix and PDF417 codes on a page, in any
+// orientation; boxes in the pixel coordinates of `page`.
+std::vector<Barcode> read_barcodes(const Image& page, const BarcodeOptions& options = {});
+
+// Draws one barcode (Gray1, `width` x `height` pixels or the symbol's natural
+// size if larger, no quiet zone). `format` as in core's Barcode ("Code39", ...).
+Result<Image> render_barcode(const std::string& format, const std::string& value, int width, int height,
+                             int dpi);
+
+// ---------------------------------------------------------------- separator sheets
+
+struct SeparatorSheet {
+  std::string value = "CHARTROOM-SEP";  // Code 39: A-Z, 0-9, space, - . $ / + %
+  std::string mrn;                      // printed as Code 128 when set
+  int dpi = 300;
+};
+
+// A US Letter page (Gray1) to print and put in front of each document:
+// the separator value as Code 39, the MRN as Code 128, and plain words.
+Result<Image> render_separator_sheet(const SeparatorSheet& spec);
+
 // ---------------------------------------------------------------- whole page
 
 struct CleanOptions {
@@ -115,6 +141,7 @@ struct CleanOptions {
   OrientationOptions orientation;
   BinarizeOptions binarize;
   BlankOptions blank;
+  BarcodeOptions barcodes;
   bool output_bilevel = true;  // store text pages as Gray1 (CCITT G4 in the PDF)
 };
 
@@ -124,6 +151,7 @@ struct CleanPage {
   Skew skew;              // as measured on the scan
   bool skew_applied = false;
   BlankCheck blank;
+  std::vector<Barcode> barcodes;  // boxes in the coordinates of `image`
   std::vector<std::string> warnings;  // e.g. "skew estimate unsure (confidence 0.12); page left as scanned"
 };
 
@@ -133,7 +161,8 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options = {}
 
 // ---------------------------------------------------------------- file I/O for tools and tests
 
-// Writes a page as a TIFF (Gray1 -> CCITT G4, others -> LZW) or PNG by extension.
+// Writes a page as a TIFF (Gray1 -> CCITT G4, others -> LZW), PNG, or a
+// one-page PDF at the page's resolution (Gray1 -> G4), by extension.
 Status write_image(const Image& page, const std::filesystem::path& path);
 
 }  // namespace chartroom::capture

@@ -14,6 +14,16 @@ std::string two_places(double value) {
   return text;
 }
 
+// A box on a page of `width` x `height`, after the page turns clockwise by `degrees`.
+Box turn_box(const Box& box, int width, int height, int degrees) {
+  switch (((degrees % 360) + 360) % 360) {
+    case 90: return {height - box.y - box.height, box.x, box.height, box.width};
+    case 180: return {width - box.x - box.width, height - box.y - box.height, box.width, box.height};
+    case 270: return {box.y, width - box.x - box.width, box.height, box.width};
+    default: return box;
+  }
+}
+
 }  // namespace
 
 Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
@@ -23,6 +33,11 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
   CleanPage out;
   Image gray = to_gray(scan);  // colour stays out for now: text pages are stored bilevel
   out.blank = check_blank(gray, options.blank);
+  if (out.blank.blank) {
+    // A page with only a barcode label is not a blank back side.
+    out.barcodes = read_barcodes(gray, options.barcodes);
+    out.blank.blank = out.barcodes.empty();
+  }
   if (out.blank.blank) {
     // Nothing to straighten or turn; skipping saves time and spurious warnings.
     out.image = options.output_bilevel ? binarize(gray, options.binarize) : std::move(gray);
@@ -54,6 +69,9 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
                            "); page left as scanned");
   }
 
+  // On the straightened gray page, before binarization can thin the bars;
+  // zxing turns the page itself, so the orientation need not be known yet.
+  out.barcodes = read_barcodes(gray, options.barcodes);
   Image binary = binarize(gray, options.binarize);
   Orientation found = detect_orientation(binary, options.orientation);
   int extra = 0;
@@ -65,6 +83,7 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
                                     : "left the way it was scanned"));
   }
   out.orientation = {(quarter + extra) % 360, found.confidence};
+  for (Barcode& code : out.barcodes) code.box = turn_box(code.box, gray.width, gray.height, extra);
   if (options.output_bilevel) {
     out.image = rotate_orthogonal(binary, extra);
   } else {

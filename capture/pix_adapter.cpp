@@ -134,4 +134,10 @@ PixPtr gray_pix(const Image& page) {
   return to_pix(gray_from(page));
 }
 
+Image threshold_gray(const Image& gray, int level) {
+  PixPtr pix = gray_pix(gray);
+  PixPtr binary(pixThresholdToBinary(pix.get(), level));
+  return from_pix(binary.get(), dpi_or_default(gray));
+}
+
 }  // namespace chartroom::capture::detail

@@ -30,5 +30,7 @@ int dpi_or_default(const Image& image);
 // Fast conversions shared by the steps.
 Image gray_from(const Image& page);  // any format -> Gray8
 PixPtr gray_pix(const Image& page);  // any format -> 8 bpp PIX
+// Gray8 -> Gray1: pixels darker than `level` become ink.
+Image threshold_gray(const Image& gray, int level);
 
 }  // namespace chartroom::capture::detail

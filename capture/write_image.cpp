@@ -1,5 +1,6 @@
 // write_image: for tools and tests. TIFF through libtiff, PNG through OpenCV;
 // both land under a temp name and are moved into place atomically.
+#include <leptonica/allheaders.h>
 #include <tiffio.h>
 
 #include <opencv2/core.hpp>
@@ -80,6 +81,20 @@ Status write_png(const Image& page, const std::filesystem::path& path) {
   return write_file_atomic(path, bytes, 0644);
 }
 
+// Leptonica picks the encoding: CCITT G4 for Gray1, Flate or JPEG otherwise.
+Status write_pdf(const Image& page, const std::filesystem::path& path) {
+  detail::quiet_leptonica();
+  detail::PixPtr pix = detail::to_pix(page);
+  l_uint8* data = nullptr;
+  std::size_t size = 0;
+  if (!pix || pixWriteMemPdf(&data, &size, pix.get(), detail::dpi_or_default(page), nullptr) != 0 || !data) {
+    return fail(ErrorCode::kInternal, path.string() + ": the PDF could not be made");
+  }
+  const std::vector<std::uint8_t> bytes(data, data + size);
+  lept_free(data);
+  return write_file_atomic(path, bytes, 0644);
+}
+
 }  // namespace
 
 Status write_image(const Image& page, const std::filesystem::path& path) {
@@ -87,8 +102,9 @@ Status write_image(const Image& page, const std::filesystem::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
   if (ext == ".png") return write_png(page, path);
+  if (ext == ".pdf") return write_pdf(page, path);
   if (ext != ".tif" && ext != ".tiff") {
-    return fail(ErrorCode::kInvalidArgument, path.string() + ": write_image writes .tif, .tiff or .png");
+    return fail(ErrorCode::kInvalidArgument, path.string() + ": write_image writes .tif, .tiff, .png or .pdf");
   }
   std::filesystem::path temp = path;
   temp += ".partial";
