@@ -170,6 +170,7 @@ class Ingest {
       }
       const int count = (*reader)->page_count();
       batch->files.push_back({opened.file->source, opened.hash, opened.size, count, false, "", opened.file->path});
+      int undecodable = 0;  // a file none of whose pages decode is quarantined as a file (and kept)
       for (int index = 0; index < count; ++index) {
         indexer::PageRecord page;
         page.ref = {opened.file->source, index};
@@ -181,6 +182,10 @@ class Ingest {
           if (!image) {
             page.state = PageState::kQuarantined;
             page.reason = image.error().message;
+            if (++undecodable == count) {
+              batch->files.back().quarantined = true;
+              batch->files.back().reason = page.reason;
+            }
           } else {
             page.state = PageState::kReceived;
             ++batch->pending;

@@ -20,6 +20,7 @@ struct DecodeLimits {
   std::uint64_t max_file_bytes = 2ULL << 30;  // 2 GiB
   std::uint64_t max_pixels = 150'000'000;     // per page (about 12000 x 12500)
   int max_dimension = 40'000;                 // per side, pixels
+  int min_dimension = 16;                     // per side: smaller is no scanned page (a 1 x 1 stub)
   int max_pages = 10'000;                     // per file
   int assumed_dpi = 300;                      // when the file states none (or an absurd one)
 };
@@ -39,7 +40,11 @@ class PageReader {
 };
 
 // Opens an image file: checks size, sniffs the format by content, reads the
-// header(s) and checks the limits before any pixel is decoded.
+// header(s) and checks the limits before any pixel is decoded. The file is
+// opened once (links are not followed; it must be a regular file) and every
+// later read goes through that descriptor, never the path again and never a
+// memory map, so a file renamed, replaced or cut short meanwhile gives an
+// error naming it, not a crash.
 // `display_name` is used in error messages (the source as the user gave it).
 Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path,
                                                const std::string& display_name,

@@ -10,8 +10,10 @@
 
 namespace chartroom::capture::detail {
 
-Result<std::unique_ptr<PageReader>> open_tiff(const std::filesystem::path& path,
-                                              const std::string& display_name,
+// Takes ownership of `fd` (an open, regular file): libtiff reads through it
+// without mapping the file, so a file cut short by another process while it
+// is being read gives an error, not a SIGBUS.
+Result<std::unique_ptr<PageReader>> open_tiff(int fd, const std::string& display_name,
                                               const DecodeLimits& limits);
 
 // `bytes` is the whole file; `format` is kPng or kJpeg.

@@ -1,5 +1,8 @@
-// PNG and JPEG through OpenCV. The header is parsed here first, so a file that
-// declares absurd dimensions is refused before the decoder allocates anything.
+// PNG through OpenCV, JPEG through Leptonica (whose libjpeg reader fails on
+// "premature end of data" and "corrupt JPEG data" instead of returning a page
+// with grey rows, as OpenCV does). The header is parsed here first, so a file
+// that declares absurd dimensions is refused before the decoder allocates anything.
+#include <leptonica/allheaders.h>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -10,6 +13,7 @@
 #include <optional>
 
 #include "capture/decode.h"
+#include "capture/pix_adapter.h"
 
 namespace chartroom::capture::detail {
 namespace {
@@ -89,6 +93,7 @@ class RasterReader final : public PageReader {
                   display_name_ + ", page " + std::to_string(index + 1) + ": no such page; the file has 1 page");
     }
     const std::string kind(file_format_name(format_));
+    if (format_ == FileFormat::kJpeg) return read_jpeg(kind);
     cv::Mat mat;
     try {
       mat = cv::imdecode(cv::Mat(1, static_cast<int>(bytes_.size()), CV_8U, bytes_.data()), cv::IMREAD_UNCHANGED);
@@ -124,6 +129,22 @@ class RasterReader final : public PageReader {
   FileFormat format_;
   std::string display_name_;
   int dpi_;
+
+  Result<Image> read_jpeg(const std::string& kind) {
+    quiet_leptonica();
+    l_int32 warnings = 0;
+    // No hint: Leptonica then refuses data that libjpeg had to patch up.
+    PixPtr pix(pixReadMemJpeg(bytes_.data(), bytes_.size(), 0, 1, &warnings, 0));
+    if (!pix || warnings > 0) {
+      return fail(ErrorCode::kCorrupt, display_name_ + ": the " + kind +
+                                           " data is truncated or damaged (libjpeg reported " +
+                                           std::to_string(warnings) +
+                                           " problem(s)); rows of the page would be missing; rescan it or "
+                                           "recover it from the scanner");
+    }
+    pixSetResolution(pix.get(), 0, 0);  // the header's resolution, checked for sanity, wins
+    return from_pix(pix.get(), dpi_);
+  }
 
   // Transparent parts of a scan are paper: composite on white, drop alpha.
   static cv::Mat over_white(const cv::Mat& mat) {

@@ -7,6 +7,9 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
+
+#include <unistd.h>
 
 #include "capture/decode.h"
 
@@ -16,7 +19,26 @@ namespace {
 struct TiffMessages {
   std::string errors;
   std::string warnings;
+  std::string damage;  // warnings from a decoder that mean pixels were lost or made up
 };
+
+// libtiff reports some damage to the pixel data only as a warning and goes on
+// with made-up rows: a CCITT line of the wrong length or a premature end of
+// the fax data (Fax3/Fax4 decoders), or libjpeg's "premature end of data" and
+// "corrupt JPEG data" inside a JPEG-compressed TIFF. Those are errors here: a
+// page with lost lines must not be filed as if it were whole. Warnings about
+// tags ("unknown field", "ASCII value not NUL-terminated") are harmless.
+bool warning_means_damage(std::string_view module, std::string_view text) {
+  for (std::string_view decoder : {"Fax3", "Fax4", "JPEGLib", "JPEGDecode", "LZWDecode", "ZIPDecode",
+                                   "PackBitsDecode", "DumpModeDecode", "ThunderDecode", "NeXTDecode"}) {
+    if (module.starts_with(decoder)) return true;
+  }
+  for (std::string_view lost : {"Premature EOF", "Premature EOL", "Bad code word", "Line length mismatch",
+                                "Not enough data", "Corrupt", "corrupt", "Premature end"}) {
+    if (text.find(lost) != std::string_view::npos) return true;
+  }
+  return false;
+}
 
 int append_message(std::string& out, const char* module, const char* fmt, va_list ap) {
   char text[512];
@@ -31,7 +53,16 @@ int on_error(TIFF*, void* user, const char* module, const char* fmt, va_list ap)
   return append_message(static_cast<TiffMessages*>(user)->errors, module, fmt, ap);
 }
 int on_warning(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
-  return append_message(static_cast<TiffMessages*>(user)->warnings, module, fmt, ap);
+  auto* messages = static_cast<TiffMessages*>(user);
+  va_list copy;
+  va_copy(copy, ap);
+  char text[512];
+  std::vsnprintf(text, sizeof text, fmt, copy);
+  va_end(copy);
+  if (warning_means_damage(module != nullptr ? module : "", text)) {
+    append_message(messages->damage, module, fmt, ap);
+  }
+  return append_message(messages->warnings, module, fmt, ap);
 }
 
 struct TiffCloser {
@@ -61,8 +92,13 @@ class TiffReader final : public PageReader {
     }
     messages_->errors.clear();
     if (TIFFSetDirectory(tif_.get(), static_cast<tdir_t>(index)) != 1) return corrupt(where);
+    messages_->damage.clear();
     auto image = decode(where);
     if (image && !messages_->errors.empty()) return corrupt(where);
+    if (image && !messages_->damage.empty()) {
+      return fail(ErrorCode::kCorrupt, where + ": the compressed image data is damaged (" + messages_->damage +
+                                           "); rows of the page were lost" + kDamaged);
+    }
     return image;
   }
 
@@ -184,8 +220,7 @@ class TiffReader final : public PageReader {
 
 }  // namespace
 
-Result<std::unique_ptr<PageReader>> open_tiff(const std::filesystem::path& path,
-                                              const std::string& display_name,
+Result<std::unique_ptr<PageReader>> open_tiff(int fd, const std::string& display_name,
                                               const DecodeLimits& limits) {
   auto messages = std::make_unique<TiffMessages>();
   std::unique_ptr<TIFFOpenOptions, OptionsFree> options(TIFFOpenOptionsAlloc());
@@ -194,8 +229,13 @@ Result<std::unique_ptr<PageReader>> open_tiff(const std::filesystem::path& path,
   // Bomb guard: no single libtiff buffer larger than a maximal RGBA page.
   TIFFOpenOptionsSetMaxSingleMemAlloc(
       options.get(), static_cast<tmsize_t>(std::max<std::uint64_t>(limits.max_pixels * 4, 64u << 20)));
-  std::unique_ptr<TIFF, TiffCloser> tif(TIFFOpenExt(path.c_str(), "r", options.get()));
+  // libtiff puts this name in its messages, which follow ours: the file name alone.
+  const std::string tiff_name = std::filesystem::path(display_name).filename().string();
+  // "m": read with read(2), never mmap: a file cut short meanwhile must not
+  // turn into SIGBUS. TIFFClose closes the descriptor; a failed open does not.
+  std::unique_ptr<TIFF, TiffCloser> tif(TIFFFdOpenExt(fd, tiff_name.c_str(), "rm", options.get()));
   if (!tif) {
+    ::close(fd);
     return fail(ErrorCode::kCorrupt, display_name + ": not a readable TIFF: " +
                                          (messages->errors.empty() ? "libtiff cannot open it" : messages->errors) +
                                          kDamaged);

@@ -1,7 +1,12 @@
 // open_image: size and format checks before any decoder sees the file.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <system_error>
+#include <utility>
 
 #include "capture/capture.h"
 #include "capture/decode.h"
@@ -15,6 +20,13 @@ Status check_dimensions(std::int64_t width, std::int64_t height, const DecodeLim
     return fail(ErrorCode::kCorrupt, where + ": the image states a size of " + std::to_string(width) +
                                          " x " + std::to_string(height) +
                                          " pixels; the file is damaged; rescan it");
+  }
+  if (width < limits.min_dimension || height < limits.min_dimension) {
+    return fail(ErrorCode::kCorrupt, where + ": the image is only " + std::to_string(width) + " x " +
+                                         std::to_string(height) + " pixels, under " +
+                                         std::to_string(limits.min_dimension) +
+                                         " pixels per side: no scanned page is this small; the scanner "
+                                         "or the transfer produced a stub; rescan the page");
   }
   const std::string size = std::to_string(width) + " x " + std::to_string(height) + " pixels";
   if (static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height) > limits.max_pixels) {
@@ -39,10 +51,28 @@ int sane_dpi(double stated, const DecodeLimits& limits) {
 
 namespace {
 
-Result<std::vector<std::uint8_t>> read_all(const std::filesystem::path& path, std::uint64_t size,
-                                           const std::string& display_name) {
-  auto bytes = read_head(path, static_cast<std::size_t>(size));
-  if (!bytes) return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + bytes.error().message);
+// Closes the descriptor unless it was handed on.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  int release() { return std::exchange(fd, -1); }
+};
+
+// Reads `size` bytes from offset `at`; fewer only when the file ends sooner.
+Result<std::vector<std::uint8_t>> read_at(int fd, std::uint64_t at, std::size_t size,
+                                          const std::string& display_name) {
+  std::vector<std::uint8_t> bytes(size);
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::pread(fd, bytes.data() + got, size - got, static_cast<off_t>(at + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + std::strerror(errno));
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  bytes.resize(got);
   return bytes;
 }
 
@@ -62,12 +92,30 @@ std::string describe_unknown(std::span<const std::uint8_t> head) {
 Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path,
                                                const std::string& display_name,
                                                const DecodeLimits& limits) {
-  std::error_code ec;
-  const std::uint64_t size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    const auto code = ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound : ErrorCode::kIo;
-    return fail(code, display_name + ": cannot read the file: " + ec.message());
+  // O_NOFOLLOW: a link swapped in after the folder was listed is refused.
+  // O_NONBLOCK: a pipe or device swapped in cannot block the open.
+  detail::Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)};
+  if (fd.fd < 0) {
+    const int err = errno;
+    if (err == ELOOP) {
+      return fail(ErrorCode::kUnsupported, display_name +
+                                               ": is a symbolic link; chartroom reads only regular files. "
+                                               "Copy the file itself into the folder");
+    }
+    const auto code = err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo;
+    return fail(code, display_name + ": cannot read the file: " + std::strerror(err) +
+                          (err == ENOENT ? " (it was moved or deleted before chartroom could read it)" : ""));
   }
+  struct stat st {};
+  if (::fstat(fd.fd, &st) != 0) {
+    return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return fail(ErrorCode::kUnsupported,
+                display_name + ": is not a regular file (a folder, device, socket or pipe); chartroom reads "
+                               "only image files");
+  }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
   if (size == 0) {
     return fail(ErrorCode::kCorrupt, display_name +
                                          ": the file is empty (0 bytes); the scanner may still be "
@@ -79,14 +127,21 @@ Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path
                                           std::to_string(limits.max_file_bytes) +
                                           " bytes; split the batch or raise max_file_bytes");
   }
-  auto head = read_head(path, 512);
-  if (!head) return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + head.error().message);
+  auto head = detail::read_at(fd.fd, 0, 512, display_name);
+  if (!head) return std::unexpected(head.error());
   switch (sniff_format(*head)) {
-    case FileFormat::kTiff: return detail::open_tiff(path, display_name, limits);
+    case FileFormat::kTiff: return detail::open_tiff(fd.release(), display_name, limits);
     case FileFormat::kPng:
     case FileFormat::kJpeg: {
-      auto bytes = detail::read_all(path, size, display_name);
+      auto bytes = detail::read_at(fd.fd, 0, static_cast<std::size_t>(size), display_name);
       if (!bytes) return std::unexpected(bytes.error());
+      if (bytes->size() != size) {
+        return fail(ErrorCode::kCorrupt, display_name + ": the file changed size while it was being read (" +
+                                             std::to_string(size) + " bytes expected, " +
+                                             std::to_string(bytes->size()) +
+                                             " read); the scanner may still be writing it; run ingest again "
+                                             "when the transfer is complete");
+      }
       return detail::open_raster(std::move(*bytes), sniff_format(*head), display_name, limits);
     }
     case FileFormat::kPdf:

@@ -1,5 +1,7 @@
 // file_batch: PDFs to temp names, then renames, then one transaction. A crash
 // before the commit leaves PDFs without rows; re-filing the same ids overwrites them.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,31 +53,62 @@ Result<std::vector<Placement>> place_pages(const BatchRecord& batch) {
   return placement;
 }
 
-// Links (or copies) a quarantined input so it survives the source folder being cleaned.
+// Copies a quarantined input into STORE/quarantine/HASH/original so it
+// survives the source folder being cleaned. A private copy (0600 in a 0700
+// folder), never a hard link: a link would keep the dropped file's owner and
+// mode and let whoever dropped it change what the store holds. The path in the
+// store is built from the content hash only; the input's name (which may hold
+// "..", slashes, newlines or worse) is in the files row, never in a path. The
+// input is opened once without following links and read through that descriptor.
 Status keep_quarantined(const fs::path& root, const FileRecord& file) {
-  std::error_code ec;
   // Vanished, or not a regular file (a folder, a pipe): its row still records
   // it, and chartroom never moves or deletes the original.
-  if (file.path.empty() || !fs::is_regular_file(fs::symlink_status(file.path, ec))) return {};
+  if (file.path.empty()) return {};
   // The hash names a folder: it must be one (hex from content_hash).
   if (file.hash.empty() || file.hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
     return fail(ErrorCode::kInvalidArgument, "quarantined file " + file.source + " has no content hash");
   }
+  const int in = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (in < 0) return {};
+  struct stat st {};
+  if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(in);
+    return {};
+  }
+  std::error_code ec;
   const fs::path dir = root / "quarantine" / file.hash;
   fs::create_directories(dir, ec);
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot create the quarantine folder " + dir.string() + ": " + ec.message());
-  const fs::path target = dir / fs::path(file.source).filename();
-  if (fs::exists(target, ec)) return {};  // same content already kept
-  if (::link(file.path.c_str(), target.c_str()) == 0 || errno == EEXIST) return {};
-  // EXDEV (another file system) or a file system without hard links: copy.
-  fs::copy_file(file.path, target, fs::copy_options::skip_existing, ec);
-  if (ec) {
-    return fail(ErrorCode::kIo, "cannot keep quarantined file " + file.source + " in " + target.string() + ": " +
-                                    ec.message());
+  if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  const fs::path target = dir / "original";
+  if (ec || fs::exists(target, ec)) {  // same content already kept
+    ::close(in);
+    if (ec) return fail(ErrorCode::kIo, "cannot create the quarantine folder " + dir.string() + ": " + ec.message());
+    return {};
   }
-  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-  return {};
+  const fs::path temp = dir / "original.part";
+  const int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  bool ok = out >= 0;
+  std::vector<char> buffer(ok ? 1 << 20 : 0);
+  while (ok) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    for (ssize_t done = 0; ok && done < n;) {
+      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
+      ok = w > 0;
+      done += ok ? w : 0;
+    }
+  }
+  const int err = errno;
+  ::close(in);
+  if (out >= 0 && ::close(out) != 0) ok = false;
+  if (ok && ::rename(temp.c_str(), target.c_str()) == 0) return {};
+  ::unlink(temp.c_str());
+  return fail(ErrorCode::kIo, "cannot keep quarantined file " + file.source + " in " + target.string() + ": " +
+                                  std::strerror(err));
 }
 
 Status record_batch(Db& db, const BatchRecord& batch, const std::vector<Placement>& placement) {

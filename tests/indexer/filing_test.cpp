@@ -162,14 +162,15 @@ TEST_F(Filing, SearchFindsWordsAndSurvivesHostileQueries) {
   EXPECT_EQ(store_->pages()->size(), 4u);
 }
 
-TEST_F(Filing, QuarantinedFileIsLinked) {
+TEST_F(Filing, QuarantinedFileIsAPrivateCopyNamedByItsHash) {
   ASSERT_TRUE(store_->file_batch(batch_));
-  const fs::path kept = tmp_.path() / "store" / "quarantine" / std::string(64, 'b') / "broken.tif";
+  const fs::path kept = tmp_.path() / "store" / "quarantine" / std::string(64, 'b') / "original";
   ASSERT_TRUE(fs::exists(kept));
   EXPECT_EQ(testing::read_text(kept), "not a tiff");
   struct stat st {};
   ASSERT_EQ(::stat(kept.c_str(), &st), 0);
-  EXPECT_EQ(st.st_nlink, 2u);  // a hard link, not a copy
+  EXPECT_EQ(st.st_nlink, 1u);  // a copy, not a hard link to the dropped file
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
 
   // A quarantined file that vanished is still recorded, without error.
   batch_.files[1].path = tmp_.path() / "gone.tif";
