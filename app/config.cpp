@@ -1,6 +1,7 @@
 #include "app/config.h"
 
 #include <algorithm>
+#include <regex>
 #include <thread>
 
 #include <toml++/toml.h>
@@ -35,6 +36,45 @@ Status read_number(const toml::table& table, std::string_view section, std::stri
   return {};
 }
 
+// [classify] keys that are not numbers.
+Status read_classify(const toml::table& table, classify::MatchOptions& match, const std::filesystem::path& path) {
+  const auto bad = [&](const std::string& what) {
+    return fail(ErrorCode::kInvalidArgument, path.string() + ": [classify] " + what);
+  };
+  if (match.review_threshold > match.file_threshold) {
+    return bad("review_threshold must not be above file_threshold");
+  }
+  if (auto v = table.at_path("classify.file_without_mrn").value<bool>()) match.file_without_mrn = *v;
+  if (auto v = table.at_path("classify.mrn_pattern").value<std::string>()) {
+    try {
+      std::regex check(*v);
+    } catch (const std::regex_error&) {
+      return bad("mrn_pattern \"" + *v + "\" is not a valid regular expression (example: \"[0-9]{8}\")");
+    }
+    match.identifiers.mrn_pattern = *v;
+  }
+  if (auto v = table.at_path("classify.check_digit").value<std::string>()) {
+    if (*v == "none") {
+      match.identifiers.check_digit = classify::CheckDigit::kNone;
+    } else if (*v == "luhn") {
+      match.identifiers.check_digit = classify::CheckDigit::kLuhn;
+    } else if (*v == "mod11") {
+      match.identifiers.check_digit = classify::CheckDigit::kMod11;
+    } else {
+      return bad("check_digit \"" + *v + "\" is not one of none, luhn, mod11");
+    }
+  }
+  if (const toml::array* values = table.at_path("classify.separator_values").as_array()) {
+    match.identifiers.separator_values.clear();
+    for (const toml::node& v : *values) {
+      auto text = v.value<std::string>();
+      if (!text || text->empty()) return bad("separator_values must be a list of non-empty strings");
+      match.identifiers.separator_values.push_back(*text);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Config> load_config(const std::filesystem::path& path) {
@@ -51,6 +91,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
   for (Status s : {
            read_number(table, "pipeline", "workers", o.workers, 1, 256, path),
            read_number(table, "classify", "file_threshold", o.match.file_threshold, 0.5, 1.0, path),
+           read_number(table, "classify", "review_threshold", o.match.review_threshold, 0.0, 1.0, path),
            read_number(table, "capture", "min_skew_confidence", o.clean.skew.min_confidence, 0, 1, path),
            read_number(table, "capture", "max_skew_degrees", o.clean.skew.max_degrees, 1, 45, path),
            read_number(table, "capture", "blank_max_ink_fraction", o.clean.blank.max_ink_fraction, 0, 0.1, path),
@@ -62,6 +103,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
        }) {
     if (!s) return std::unexpected(s.error());
   }
+  if (auto s = read_classify(table, o.match, path); !s) return std::unexpected(s.error());
   if (auto language = table.at_path("ocr.language").value<std::string>()) o.ocr.language = *language;
   if (auto data = table.at_path("ocr.tessdata_dir").value<std::string>()) o.ocr.tessdata_dir = *data;
   return config;

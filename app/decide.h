@@ -17,9 +17,24 @@ class StoreIndex final : public classify::PatientIndex {
  public:
   explicit StoreIndex(indexer::Store& store) : store_(store) {}
   Result<std::optional<Patient>> by_mrn(std::string_view mrn) override { return store_.patient_by_mrn(mrn); }
+  Result<std::vector<Patient>> by_birth_date(std::string_view date, int limit) override {
+    return store_.patients_by_birth_date(date, limit);
+  }
+  Result<std::vector<Patient>> by_family_name(std::string_view family, int limit) override {
+    return store_.patients_by_family_name(family, limit);
+  }
+  Result<std::int64_t> size() override {
+    if (!size_) {
+      auto n = store_.patient_count();
+      if (!n) return std::unexpected(n.error());
+      size_ = *n;
+    }
+    return *size_;
+  }
 
  private:
   indexer::Store& store_;
+  std::optional<std::int64_t> size_;  // counted once per batch
 };
 
 struct DecideOptions {

@@ -1,7 +1,11 @@
-// classify/: what each document in a batch is and whose it is. Pure C++ over
-// OCR results; the patient index is reached through a small interface.
+// classify/: splits a batch into documents, says what each is and whose it is,
+// and says when it does not know. Pure C++ over OCR results; the patient index
+// is reached through a small interface (lookups, never scans).
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,19 +24,34 @@ std::string_view identifier_kind_name(IdentifierKind kind);
 struct Identifier {
   IdentifierKind kind = IdentifierKind::kMrn;
   std::string value;    // MRN as digits/letters; name as "FAMILY, GIVEN"; DOB as YYYY-MM-DD
-  std::string label;    // the words that introduced it ("MRN:", "DOB:")
-  int page = 0;         // 0-based page within the document
-  int line = 0;         // 0-based text line on that page
+  std::string label;    // the words that introduced it ("MRN:", "DOB:", "barcode Code128")
+  std::string text;     // the characters as read, before any correction
+  int page = 0;         // 0-based page within the document (or batch)
+  int line = 0;         // 0-based text line on that page (-1 for a barcode)
+  Box box;              // where on the page (zero when the words were not located)
+  bool corrected = false;    // OCR look-alikes were fixed (O->0, l->1, S->5, B->8, Z->2)
+  bool from_barcode = false; // read from a barcode, not from text
+  std::string suffix;   // JR, SR, II, III, IV of a name, when printed
 };
+
+enum class CheckDigit { kNone, kLuhn, kMod11 };
 
 struct IdentifierOptions {
   int min_mrn_length = 4;
   int max_mrn_length = 15;
+  // The site's MRN shape as an ECMAScript regular expression the whole value
+  // must match (e.g. "[0-9]{8}" or "A[0-9]{7}"); empty = mostly digits.
+  std::string mrn_pattern;
+  CheckDigit check_digit = CheckDigit::kNone;  // the last character checks the rest
+  // Barcode values of separator sheets (any page carrying one is a separator).
+  std::vector<std::string> separator_values = {"CHARTROOM-SEP", "PATCHT"};
 };
 
-// Finds MRNs ("MRN", "Med Rec #", "Medical Record No.", "MR#"), patient names
-// ("Patient: Last, First", "Name: First Last") and dates of birth ("DOB",
-// "Date of Birth"; MM/DD/YYYY, YYYY-MM-DD, "March 4, 1962") in a page's text.
+// Finds MRNs ("MRN", "Med Rec #", "Medical Record No.", "MR#", "Acct",
+// "Patient ID", "Chart #"), patient names ("Patient: Last, First", "Name:
+// First M. Last Jr.", sticker lines "LAST, FIRST" beside an MRN), dates of
+// birth ("DOB", "Date of Birth", "Born"; numeric, ISO, written months) in a
+// page's text, and MRNs in its barcodes (not separator sheets).
 std::vector<Identifier> find_identifiers(const PageText& page, int page_number,
                                          const IdentifierOptions& options = {});
 
@@ -40,18 +59,56 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number,
 // for ambiguous numeric dates); nullopt when it is not a valid date.
 std::optional<std::string> normalize_date(std::string_view text);
 
-// ---------------------------------------------------------------- patient
+// Does the MRN have the site's shape and a right check digit?
+bool mrn_is_valid(std::string_view mrn, const IdentifierOptions& options);
 
-// The patient index as classify sees it.
+// Is this page a separator sheet (a barcode with a separator value)? When the
+// sheet also carries an MRN barcode, `mrn` receives it.
+bool is_separator_page(const PageText& page, const IdentifierOptions& options, std::string* mrn = nullptr);
+
+// ---------------------------------------------------------------- patient index
+
+// The patient index as classify sees it: index lookups only.
 class PatientIndex {
  public:
   virtual ~PatientIndex() = default;
   virtual Result<std::optional<Patient>> by_mrn(std::string_view mrn) = 0;
+  // Patients born on this date (YYYY-MM-DD), at most `limit`.
+  virtual Result<std::vector<Patient>> by_birth_date(std::string_view date, int limit) = 0;
+  // Patients whose family name, upper-cased, is `family` (letters, ' and -
+  // as stored), at most `limit`.
+  virtual Result<std::vector<Patient>> by_family_name(std::string_view family, int limit) = 0;
+  // How many patients the index holds (for the prior).
+  virtual Result<std::int64_t> size() = 0;
 };
 
+// Jaro-Winkler similarity of two strings (0..1).
+double jaro_winkler(std::string_view a, std::string_view b);
+
+// ---------------------------------------------------------------- patient match
+
 struct MatchOptions {
-  double file_threshold = 0.95;  // at or above: filed; below: review
+  double file_threshold = 0.95;    // at or above: filed
+  double review_threshold = 0.30;  // below: review without a suggested patient
+  // Population a document may come from (the prior); the index size when larger.
+  double population = 1'000'000;
+  double prior_in_index = 0.9;     // share of documents whose patient is in the index
+  int max_candidates = 3;          // shown to a reviewer
+  // Name and date of birth alone never file a document (people who share
+  // both are common in a large population); an MRN read on a page or a
+  // barcode must agree. A site may allow it.
+  bool file_without_mrn = false;
   IdentifierOptions identifiers;
+};
+
+// One index entry considered for a document, with how well it fits.
+struct Candidate {
+  Patient patient;
+  double weight = 0;      // Fellegi-Sunter log2 likelihood ratio over all fields
+  double confidence = 0;  // posterior probability (0..1)
+  bool mrn_agrees = false; // an MRN read on the pages is this entry's (look-alikes fixed)
+  std::vector<std::string> agreements;  // "MRN exact (page 1, line 3)", "DOB day/month swapped"
+  std::vector<std::string> conflicts;   // fields read that contradict this entry
 };
 
 struct PatientDecision {
@@ -59,26 +116,71 @@ struct PatientDecision {
   bool file = false;                  // confident enough to file without a person
   std::vector<std::string> review_reasons;
   std::vector<Identifier> evidence;
+  std::vector<Candidate> candidates;  // best first, at most max_candidates
 };
 
-// Matches a document to a patient. At this stage only an exact MRN match that
-// is confirmed by the name or the date of birth on the pages is filed; every
-// other case goes to review with the reason (no MRN, two MRNs, MRN not in the
-// index, a name or date of birth that contradicts the index).
+// Matches a document to a patient: every identifier on its pages is compared
+// with the index entries found by lookup (MRN and its OCR variants, date of
+// birth and its swaps, family name), scored Fellegi-Sunter style and turned
+// into one posterior probability. Always review: no identifier, patient not
+// in the index, two identities in one document, two entries that fit equally.
 Result<PatientDecision> match_patient(std::span<const PageText> pages, PatientIndex& index,
                                       const MatchOptions& options = {});
+// The same over identifiers already read (page numbers as in `evidence`).
+Result<PatientDecision> match_identifiers(std::vector<Identifier> evidence, PatientIndex& index,
+                                          const MatchOptions& options = {});
+
+// ---------------------------------------------------------------- boundaries
+
+struct BoundaryOptions {
+  double split_threshold = 0.8;   // a boundary at or above this is sure
+  double join_threshold = 0.2;    // at or below this, sure there is none; between: unsure
+};
+
+// Where one document ends and the next begins, between page i-1 and page i.
+struct Boundary {
+  int page = 0;             // the first page of the new document
+  double probability = 0;   // that a new document begins here
+  std::vector<std::string> reasons;  // "separator sheet", "page 1 of 3 footer", "another patient's MRN"
+};
+
+struct Segment {
+  std::vector<int> pages;        // indexes into the input pages, separator sheets left out
+  bool unsure_start = false;     // the boundary before it was unsure
+  bool unsure_end = false;       // the boundary after it was unsure
+  std::string separator_mrn;     // MRN carried by the separator sheet in front of it
+  std::vector<std::string> reasons;  // why it starts where it does
+};
+
+struct Segmentation {
+  std::vector<Segment> documents;
+  std::vector<int> separators;   // pages that are separator sheets
+  std::vector<Boundary> boundaries;  // one per pair of neighbouring content pages
+};
+
+// Splits the pages of a batch into documents: separator sheets first; without
+// them a change of patient identity, a new title or form header, "Page 1 of N"
+// footers and a change of layout. Pages are in batch order.
+Segmentation split_documents(std::span<const PageText> pages, const IdentifierOptions& identifiers = {},
+                             const BoundaryOptions& options = {});
 
 // ---------------------------------------------------------------- type
 
 // Default label set (DESIGN.md).
 std::span<const std::string_view> default_document_types();
 
+// A trained linear model over TF-IDF word and character n-grams.
+class TypeModel;
+
 struct TypeOptions {
-  int title_lines = 12;  // lines at the top of the first page searched for a title
+  int title_lines = 12;           // lines at the top of the first page searched for a title
+  double abstain_threshold = 0.5; // below: no type (the reviewer chooses)
+  const TypeModel* model = nullptr;  // nullptr: titles only
 };
 
-// Recognises the document type from the title on the first page; nullopt when
-// no known title is found.
+// Recognises the document type from the model (when given) and the title on
+// the first page; nullopt when unsure.
+std::optional<DocTypeRef> classify_document_type(std::span<const PageText> pages, const TypeOptions& options = {});
 std::optional<DocTypeRef> classify_document_type(const PageText& first_page, const TypeOptions& options = {});
 
 }  // namespace chartroom::classify

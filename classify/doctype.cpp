@@ -68,3 +68,12 @@ std::optional<DocTypeRef> classify_document_type(const PageText& first_page, con
 }
 
 }  // namespace chartroom::classify
+
+namespace chartroom::classify {
+
+std::optional<DocTypeRef> classify_document_type(std::span<const PageText> pages, const TypeOptions& options) {
+  if (pages.empty()) return std::nullopt;
+  return classify_document_type(pages.front(), options);
+}
+
+}  // namespace chartroom::classify

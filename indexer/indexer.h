@@ -160,6 +160,10 @@ class Store {
   // Patients.
   Result<ImportReport> upsert_patients(const std::vector<Patient>& patients);
   Result<std::optional<Patient>> patient_by_mrn(std::string_view mrn);
+  // Index lookups for patient matching (at most `limit` rows, by MRN).
+  Result<std::vector<Patient>> patients_by_birth_date(std::string_view date, int limit);
+  // `family` compared upper-case (ASCII) with the stored family name.
+  Result<std::vector<Patient>> patients_by_family_name(std::string_view family, int limit);
   Result<int> patient_count();
 
   // Has this content been ingested already (every page in a terminal state)?

@@ -89,8 +89,13 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
+// Version 2: patient matching looks names up upper-cased (classify/).
+constexpr const char* kV2PatientNameKey = R"sql(
+CREATE INDEX patients_by_family_upper ON patients(upper(family_name));
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1};
+constexpr std::array kMigrations{kV1, kV2PatientNameKey};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

@@ -143,6 +143,31 @@ Result<ImportReport> Store::upsert_patients(const std::vector<Patient>& patients
   return report;
 }
 
+namespace {
+
+Patient patient_row(const Stmt& stmt) {
+  Patient p{stmt.text(0), stmt.text(1), stmt.text(2), stmt.text(3), stmt.text(4), 'U'};
+  const std::string sex = stmt.text(5);
+  if (!sex.empty()) p.sex = sex[0];
+  return p;
+}
+
+Result<std::vector<Patient>> patient_rows(Db& db, const char* sql, std::string_view key, int limit) {
+  auto stmt = db.prepare(sql, "looking up patients");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, key).bind(2, limit);
+  std::vector<Patient> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    out.push_back(patient_row(*stmt));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::optional<Patient>> Store::patient_by_mrn(std::string_view mrn) {
   auto stmt = impl_->db.prepare(
       "SELECT mrn, family_name, given_name, middle_name, birth_date, sex FROM patients WHERE mrn = ?1",
@@ -152,10 +177,22 @@ Result<std::optional<Patient>> Store::patient_by_mrn(std::string_view mrn) {
   auto row = stmt->step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<Patient>();
-  Patient p{stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4), 'U'};
-  const std::string sex = stmt->text(5);
-  if (!sex.empty()) p.sex = sex[0];
-  return std::optional<Patient>(std::move(p));
+  return std::optional<Patient>(patient_row(*stmt));
+}
+
+Result<std::vector<Patient>> Store::patients_by_birth_date(std::string_view date, int limit) {
+  return patient_rows(impl_->db,
+                      "SELECT mrn, family_name, given_name, middle_name, birth_date, sex FROM patients "
+                      "WHERE birth_date = ?1 ORDER BY mrn LIMIT ?2",
+                      date, limit);
+}
+
+Result<std::vector<Patient>> Store::patients_by_family_name(std::string_view family, int limit) {
+  // Served by the index on upper(family_name) (schema version 2).
+  return patient_rows(impl_->db,
+                      "SELECT mrn, family_name, given_name, middle_name, birth_date, sex FROM patients "
+                      "WHERE upper(family_name) = ?1 ORDER BY mrn LIMIT ?2",
+                      family, limit);
 }
 
 Result<int> Store::patient_count() {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "classify/classify.h"
@@ -13,6 +14,8 @@ PageText page(std::string text) {
   return p;
 }
 
+// An in-memory index with the same lookups as the store (tests of the store's
+// own lookups are in tests/indexer).
 class MapIndex final : public PatientIndex {
  public:
   void add(Patient p) { patients_[p.mrn] = std::move(p); }
@@ -21,8 +24,23 @@ class MapIndex final : public PatientIndex {
     if (it == patients_.end()) return std::optional<Patient>{};
     return std::optional<Patient>{it->second};
   }
+  Result<std::vector<Patient>> by_birth_date(std::string_view date, int limit) override {
+    return select([&](const Patient& p) { return p.birth_date == date; }, limit);
+  }
+  Result<std::vector<Patient>> by_family_name(std::string_view family, int limit) override {
+    return select([&](const Patient& p) { return to_upper_ascii(p.family_name) == family; }, limit);
+  }
+  Result<std::int64_t> size() override { return static_cast<std::int64_t>(patients_.size()); }
 
  private:
+  template <typename F>
+  std::vector<Patient> select(F keep, int limit) {
+    std::vector<Patient> out;
+    for (const auto& [mrn, p] : patients_) {
+      if (keep(p) && static_cast<int>(out.size()) < limit) out.push_back(p);
+    }
+    return out;
+  }
   std::map<std::string, Patient> patients_;
 };
 
@@ -64,7 +82,8 @@ TEST(Identifiers, ReadsDatesOfBirthInCommonFormats) {
 
 TEST(Identifiers, RejectsImpossibleDates) {
   EXPECT_FALSE(normalize_date("02/30/1990"));
-  EXPECT_FALSE(normalize_date("13/01/1990"));
+  EXPECT_FALSE(normalize_date("13/13/1990"));
+  EXPECT_EQ(normalize_date("13/01/1990"), "1990-01-13");  // cannot be month first: day first
   EXPECT_TRUE(normalize_date("02/29/2000"));
   EXPECT_FALSE(normalize_date("02/29/1900"));
 }
@@ -138,6 +157,213 @@ TEST(Match, ContradictingNameOrDobGoesToReview) {
   ASSERT_TRUE(d2);
   EXPECT_FALSE(d2->file);
   EXPECT_LT(d2->patient->confidence, 0.5);
+}
+
+TEST(Identifiers, ReadsMoreMrnLabelsAndFixesLookAlikes) {
+  for (const char* text : {"Acct #: 48213377", "Patient ID: 48213377", "Chart No. 48213377", "MR No: 48213377"}) {
+    auto ids = find_identifiers(page(text), 0);
+    ASSERT_EQ(ids.size(), 1U) << text;
+    EXPECT_EQ(ids[0].value, "48213377") << text;
+    EXPECT_FALSE(ids[0].corrected) << text;
+  }
+  auto ids = find_identifiers(page("MRN: 482l3S77"), 0);
+  ASSERT_EQ(ids.size(), 1U);
+  EXPECT_EQ(ids[0].value, "48213577");
+  EXPECT_TRUE(ids[0].corrected);
+  EXPECT_EQ(ids[0].text, "482l3S77");
+}
+
+TEST(Identifiers, SitePatternAndCheckDigit) {
+  IdentifierOptions luhn;
+  luhn.mrn_pattern = "[0-9]{11}";
+  luhn.check_digit = CheckDigit::kLuhn;
+  EXPECT_TRUE(mrn_is_valid("79927398713", luhn));
+  EXPECT_FALSE(mrn_is_valid("79927398714", luhn));
+  EXPECT_FALSE(mrn_is_valid("7992739871", luhn));  // pattern: 11 digits
+  IdentifierOptions mod11;
+  mod11.check_digit = CheckDigit::kMod11;
+  EXPECT_TRUE(mrn_is_valid("0306406152", mod11));  // ISBN-10 style check
+  EXPECT_FALSE(mrn_is_valid("0306406153", mod11));
+  // An MRN of another shape is not read under a site pattern.
+  IdentifierOptions site;
+  site.mrn_pattern = "A[0-9]{7}";
+  EXPECT_EQ(find_identifiers(page("MRN: A1234567"), 0, site).size(), 1U);
+  EXPECT_TRUE(find_identifiers(page("MRN: 12345678"), 0, site).empty());
+}
+
+TEST(Identifiers, NamesWithMiddleInitialSuffixAndStickers) {
+  auto ids = find_identifiers(page("Name: John Q. Smith Jr.   DOB: 03/14/1962"), 0);
+  ASSERT_EQ(ids.size(), 2U);
+  EXPECT_EQ(ids[0].value, "SMITH, JOHN");
+  EXPECT_EQ(ids[0].suffix, "JR");
+  // Someone else's name is not the patient's.
+  for (const IdentifierKind kind : {IdentifierKind::kName}) {
+    for (const Identifier& id : find_identifiers(page("Physician Name: Alan Adams"), 0)) EXPECT_NE(id.kind, kind);
+  }
+  // A sticker label: the name on a line of its own beside the MRN.
+  auto sticker = find_identifiers(page("O'BRIEN, MARY A\nMRN: 55501234\n"), 0);
+  ASSERT_EQ(sticker.size(), 2U);
+  EXPECT_EQ(sticker[1].value, "O'BRIEN, MARY");
+  EXPECT_EQ(sticker[1].label, "label");
+}
+
+TEST(Identifiers, MoreDateFormatsAndLookAlikeDigits) {
+  for (const char* text : {"DOB: 14-Mar-1962", "DOB: 14 March 1962", "Birth Date: 1962/03/14", "DOB: 14MAR1962",
+                           "Born: Mar 14 1962", "DOB: O3/l4/1962"}) {
+    auto ids = find_identifiers(page(text), 0);
+    ASSERT_EQ(ids.size(), 1U) << text;
+    EXPECT_EQ(ids[0].value, "1962-03-14") << text;
+  }
+  EXPECT_TRUE(find_identifiers(page("DOB: O3/l4/1962"), 0)[0].corrected);
+}
+
+TEST(Identifiers, MrnBarcodesAndSeparatorSheets) {
+  PageText sheet;
+  sheet.barcodes = {{"Code39", "CHARTROOM-SEP", {}}, {"Code128", "48213377", {10, 20, 300, 80}}};
+  std::string mrn;
+  EXPECT_TRUE(is_separator_page(sheet, {}, &mrn));
+  EXPECT_EQ(mrn, "48213377");
+  PageText label;
+  label.barcodes = {{"Code128", "MRN:48213377", {5, 5, 100, 40}}};
+  EXPECT_FALSE(is_separator_page(label, {}));
+  auto ids = find_identifiers(label, 2);
+  ASSERT_EQ(ids.size(), 1U);
+  EXPECT_TRUE(ids[0].from_barcode);
+  EXPECT_EQ(ids[0].value, "48213377");
+  EXPECT_EQ(ids[0].page, 2);
+  EXPECT_EQ(ids[0].box.width, 100);
+  IdentifierOptions patch;
+  patch.separator_values = {"PATCHT"};
+  PageText t;
+  t.barcodes = {{"Code39", "PATCHT", {}}};
+  EXPECT_TRUE(is_separator_page(t, patch));
+}
+
+TEST(JaroWinkler, KnownValues) {
+  EXPECT_NEAR(jaro_winkler("MARTHA", "MARHTA"), 0.961, 0.001);
+  EXPECT_NEAR(jaro_winkler("DWAYNE", "DUANE"), 0.84, 0.001);
+  EXPECT_DOUBLE_EQ(jaro_winkler("SMITH", "SMITH"), 1.0);
+  EXPECT_DOUBLE_EQ(jaro_winkler("ABC", "XYZ"), 0.0);
+}
+
+PatientDecision decide(MapIndex& index, std::vector<std::string> texts, MatchOptions options = {}) {
+  std::vector<PageText> pages;
+  for (std::string& t : texts) pages.push_back(page(std::move(t)));
+  auto decision = match_patient(pages, index, options);
+  EXPECT_TRUE(decision);
+  return decision ? *decision : PatientDecision{};
+}
+
+bool mentions(const PatientDecision& d, std::string_view what) {
+  return std::ranges::any_of(d.review_reasons, [&](const std::string& r) { return r.find(what) != std::string::npos; });
+}
+
+TEST(Match, ToleratesDayMonthSwapAndLookAlikesAtLowerWeight) {
+  MapIndex index = index_with_smith();
+  index.add({"61234567", "Novak", "Ana", "", "1985-06-09", 'F'});
+  // Written day first (9 June), read month first (6 September).
+  auto swapped = decide(index, {"Patient: NOVAK, ANA  MRN: 61234567  DOB: 09/06/1985"});
+  EXPECT_TRUE(swapped.file) << (swapped.review_reasons.empty() ? "" : swapped.review_reasons[0]);
+  auto exact = decide(index, {"Patient: NOVAK, ANA  MRN: 61234567  DOB: 06/09/1985"});
+  ASSERT_FALSE(swapped.candidates.empty());
+  EXPECT_LT(swapped.candidates[0].weight, exact.candidates[0].weight);
+  auto look_alike = decide(index, {"Patient: SMlTH, J0HN  MRN: 482l3377  DOB: O3/14/1962"});
+  EXPECT_TRUE(look_alike.file);
+  EXPECT_EQ(look_alike.patient->mrn, "48213377");
+}
+
+TEST(Match, MisreadMrnFindsThePatientButAsksAPerson) {
+  MapIndex index = index_with_smith();
+  // 48213377 read as 48213877 (3/8): found through the MRN's look-alike variants.
+  auto d = decide(index, {"Patient: SMITH, JOHN  MRN: 48218377"});
+  ASSERT_TRUE(d.patient);
+  EXPECT_EQ(d.patient->mrn, "48213377");
+  EXPECT_FALSE(d.file);
+}
+
+TEST(Match, TwinsAreToldApartByGivenNameAndMrn) {
+  MapIndex index;
+  index.add({"10000001", "Garcia", "Maria", "", "2001-05-06", 'F'});
+  index.add({"10000002", "Garcia", "Mario", "", "2001-05-06", 'M'});
+  auto with_mrn = decide(index, {"Patient: GARCIA, MARIO  MRN: 10000002  DOB: 05/06/2001"});
+  EXPECT_TRUE(with_mrn.file);
+  EXPECT_EQ(with_mrn.patient->mrn, "10000002");
+  // Without an MRN the two entries fit nearly as well: a person decides.
+  auto without = decide(index, {"Patient: GARCIA, MARI0  DOB: 05/06/2001"});
+  EXPECT_FALSE(without.file);
+  EXPECT_GE(without.candidates.size(), 2U);
+}
+
+TEST(Match, SameNameAndBirthDateTwiceNeedsTheMrn) {
+  MapIndex index;
+  index.add({"20000001", "Lee", "David", "", "1970-01-01", 'M'});
+  index.add({"20000002", "Lee", "David", "", "1970-01-01", 'M'});
+  MatchOptions allow;
+  allow.file_without_mrn = true;
+  auto d = decide(index, {"Patient: LEE, DAVID  DOB: 01/01/1970"}, allow);
+  EXPECT_FALSE(d.file);
+  EXPECT_TRUE(mentions(d, "two index entries fit about equally well"));
+  EXPECT_TRUE(decide(index, {"Patient: LEE, DAVID  MRN: 20000002  DOB: 01/01/1970"}).file);
+}
+
+TEST(Match, JuniorAndSeniorDifferByBirthDate) {
+  MapIndex index;
+  index.add({"30000001", "Brown", "Robert", "", "1950-07-04", 'M'});
+  index.add({"30000002", "Brown", "Robert", "", "1980-02-11", 'M'});
+  auto jr = decide(index, {"Name: Robert Brown Jr.  MRN: 30000002  DOB: 02/11/1980"});
+  EXPECT_TRUE(jr.file);
+  EXPECT_EQ(jr.patient->mrn, "30000002");
+  // The son's MRN with the father's date of birth: contradiction.
+  EXPECT_FALSE(decide(index, {"Name: Robert Brown  MRN: 30000002  DOB: 07/04/1950"}).file);
+  MatchOptions allow;
+  allow.file_without_mrn = true;
+  EXPECT_FALSE(decide(index, {"Name: Robert Brown"}, allow).file);
+}
+
+TEST(Match, NameAndBirthDateAloneFileOnlyWhenTheSiteAllows) {
+  MapIndex index = index_with_smith();
+  auto strict = decide(index, {"Patient: SMITH, JOHN  DOB: 03/14/1962"});
+  EXPECT_FALSE(strict.file);
+  ASSERT_TRUE(strict.patient);
+  EXPECT_EQ(strict.patient->mrn, "48213377");
+  MatchOptions allow;
+  allow.file_without_mrn = true;
+  EXPECT_TRUE(decide(index, {"Patient: SMITH, JOHN  DOB: 03/14/1962"}, allow).file);
+}
+
+TEST(Match, PatientMissingFromTheIndex) {
+  MapIndex index = index_with_smith();
+  // A near name of an indexed patient, another MRN and date of birth.
+  auto d = decide(index, {"Patient: SMYTH, JON  MRN: 77712345  DOB: 11/02/1975"});
+  EXPECT_FALSE(d.file);
+  EXPECT_FALSE(d.patient);
+  EXPECT_TRUE(mentions(d, "not in the patient index"));
+}
+
+TEST(Match, TwoIdentitiesInOneDocumentWithOneMrn) {
+  MapIndex index = index_with_smith();
+  auto d = decide(index, {"Patient: SMITH, JOHN  MRN: 48213377  DOB: 03/14/1962",
+                          "Patient: OBRIEN, MARY  DOB: 02/28/1990\nContinued notes."});
+  EXPECT_FALSE(d.file);
+  EXPECT_TRUE(mentions(d, "contradicted"));
+}
+
+TEST(Match, PagesWithoutIdentifiersDoNotHurt) {
+  MapIndex index = index_with_smith();
+  auto d = decide(index, {"Patient: SMITH, JOHN  MRN: 48213377  DOB: 03/14/1962", "Plan: follow up in 2 weeks.",
+                          "Signed electronically."});
+  EXPECT_TRUE(d.file);
+  EXPECT_GE(d.patient->confidence, 0.99);
+}
+
+TEST(Match, MrnBarcodeConfirmedByName) {
+  MapIndex index = index_with_smith();
+  PageText p = page("Patient: SMITH, JOHN\nLaboratory results");
+  p.barcodes = {{"Code128", "48213377", {}}};
+  std::vector<PageText> pages = {p};
+  auto d = match_patient(pages, index);
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->file);
 }
 
 TEST(DocType, RecognisesTitlesNearTheTop) {
