@@ -1,22 +1,47 @@
 #include "app/decide.h"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 namespace chartroom::app {
 
 namespace {
 
-nlohmann::json evidence_json(const classify::PatientDecision& decision, const std::string& engine) {
+nlohmann::json evidence_json(const classify::PatientDecision& decision, const classify::Segment& segment,
+                             const std::vector<indexer::PageRecord>& pages, const std::vector<int>& content,
+                             const std::string& engine) {
   nlohmann::json identifiers = nlohmann::json::array();
   for (const classify::Identifier& id : decision.evidence) {
+    nlohmann::json box = {{"x", id.box.x}, {"y", id.box.y}, {"width", id.box.width}, {"height", id.box.height}};
     identifiers.push_back({{"kind", classify::identifier_kind_name(id.kind)},
                            {"value", id.value},
+                           {"read", id.text},
                            {"label", id.label},
                            {"page", id.page + 1},
-                           {"line", id.line + 1}});
+                           {"line", id.line + 1},
+                           {"box", box},
+                           {"corrected", id.corrected},
+                           {"barcode", id.from_barcode}});
   }
-  return {{"identifiers", identifiers}, {"ocr_engine", engine}};
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const classify::Candidate& c : decision.candidates) {
+    candidates.push_back({{"mrn", c.patient.mrn},
+                          {"confidence", c.confidence},
+                          {"weight", c.weight},
+                          {"agreements", c.agreements},
+                          {"conflicts", c.conflicts}});
+  }
+  nlohmann::json sources = nlohmann::json::array();
+  for (int p : segment.pages) sources.push_back(page_label(pages[static_cast<std::size_t>(content[static_cast<std::size_t>(p)])].ref));
+  return {{"identifiers", identifiers},
+          {"candidates", candidates},
+          {"pages", sources},
+          {"boundary", {{"reasons", segment.reasons}, {"unsure", segment.unsure_start || segment.unsure_end}}},
+          {"ocr_engine", engine}};
 }
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -25,45 +50,88 @@ std::vector<indexer::DocumentRecord> decide_documents(std::vector<indexer::PageR
                                                       classify::PatientIndex& index,
                                                       const std::string& batch_key,
                                                       const DecideOptions& options) {
-  std::vector<int> content;
+  // Read pages in batch order; where unreadable pages sit between them.
+  std::vector<int> content;  // batch page index of each read page
   std::vector<PageText> read;
+  std::set<int> missing_after;  // read-page positions followed (or preceded) by a quarantined page
+  std::vector<std::string> missing_reason_at;
   std::vector<std::string> missing;
-  std::vector<std::string> rescan;
   for (std::size_t i = 0; i < pages.size(); ++i) {
     const indexer::PageRecord& page = pages[i];
     if (page.state == PageState::kRead) {
       content.push_back(static_cast<int>(i));
       read.push_back(std::move(texts[i]));
-      if (page.needs_rescan) rescan.push_back(page_label(page.ref) + " should be rescanned: " + page.reason);
     } else if (page.state == PageState::kQuarantined) {
       missing.push_back(page.reason);
+      // Both neighbours of the lost page may be incomplete.
+      if (!content.empty()) missing_after.insert(static_cast<int>(content.size()) - 1);
+      missing_after.insert(static_cast<int>(content.size()));
     }
   }
   std::vector<indexer::DocumentRecord> documents;
   if (content.empty()) return documents;
 
-  indexer::DocumentRecord document;
-  document.id = indexer::hash_text(batch_key + "|document|0").substr(0, 16);
-  document.pages = content;
-  document.doc_type = classify::classify_document_type(read.front());
-  auto decision = classify::match_patient(read, index, options.match);
-  if (!decision) {
-    document.review_reasons.push_back("the patient could not be matched: " + decision.error().message);
-  } else {
-    document.patient = decision->patient;
-    document.review_reasons = decision->review_reasons;
-    document.evidence_json = evidence_json(*decision, options.engine_description)
-                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const classify::Segmentation split =
+      classify::split_documents(read, options.match.identifiers, options.boundaries);
+  for (int s : split.separators) pages[static_cast<std::size_t>(content[static_cast<std::size_t>(s)])].state = PageState::kSeparator;
+
+  for (std::size_t d = 0; d < split.documents.size(); ++d) {
+    const classify::Segment& segment = split.documents[d];
+    indexer::DocumentRecord document;
+    document.id = indexer::hash_text(batch_key + "|document|" + std::to_string(d)).substr(0, 16);
+    std::vector<PageText> doc_pages;
+    std::vector<classify::Identifier> evidence;
+    for (std::size_t k = 0; k < segment.pages.size(); ++k) {
+      const int p = segment.pages[k];
+      document.pages.push_back(content[static_cast<std::size_t>(p)]);
+      doc_pages.push_back(read[static_cast<std::size_t>(p)]);
+      auto found = classify::find_identifiers(doc_pages.back(), static_cast<int>(k), options.match.identifiers);
+      evidence.insert(evidence.end(), found.begin(), found.end());
+    }
+    if (!segment.separator_mrn.empty()) {
+      classify::Identifier sheet;
+      sheet.kind = classify::IdentifierKind::kMrn;
+      sheet.value = segment.separator_mrn;
+      sheet.label = "separator sheet barcode";
+      sheet.text = segment.separator_mrn;
+      sheet.line = -1;
+      sheet.from_barcode = true;
+      evidence.push_back(std::move(sheet));
+    }
+    classify::TypeOptions type_options = options.type;
+    document.doc_type = classify::classify_document_type(doc_pages, type_options);
+    auto decision = classify::match_identifiers(std::move(evidence), index, options.match);
+    if (!decision) {
+      document.review_reasons.push_back("the patient could not be matched: " + decision.error().message);
+    } else {
+      document.patient = decision->patient;
+      document.review_reasons = decision->review_reasons;
+      document.evidence_json = dump(evidence_json(*decision, segment, pages, content, options.engine_description));
+    }
+    if (segment.unsure_start || segment.unsure_end) {
+      document.review_reasons.push_back("where this document begins or ends is not sure (" +
+                                        (segment.reasons.empty() ? std::string("weak cues") : segment.reasons.front()) +
+                                        "); check that its pages belong together");
+    }
+    bool incomplete = false;
+    for (int p : segment.pages) {
+      const indexer::PageRecord& record = pages[static_cast<std::size_t>(content[static_cast<std::size_t>(p)])];
+      if (record.needs_rescan) {
+        document.review_reasons.push_back(page_label(record.ref) + " should be rescanned: " + record.reason);
+      }
+      incomplete = incomplete || missing_after.contains(p);
+    }
+    if (incomplete) {
+      for (const std::string& reason : missing) {
+        document.review_reasons.push_back("a page next to this document could not be read, so it may be "
+                                          "incomplete: " + reason);
+      }
+    }
+    const bool file = decision && decision->file && document.review_reasons.empty();
+    document.state = file ? DocumentState::kFiled : DocumentState::kReview;
+    for (int i : document.pages) pages[static_cast<std::size_t>(i)].state = file ? PageState::kFiled : PageState::kReview;
+    documents.push_back(std::move(document));
   }
-  for (const std::string& reason : rescan) document.review_reasons.push_back(reason);
-  for (const std::string& reason : missing) {
-    document.review_reasons.push_back("a page of this batch could not be read, so the document may be "
-                                      "incomplete: " + reason);
-  }
-  const bool file = decision && decision->file && missing.empty() && rescan.empty();
-  document.state = file ? DocumentState::kFiled : DocumentState::kReview;
-  for (int i : content) pages[static_cast<std::size_t>(i)].state = file ? PageState::kFiled : PageState::kReview;
-  documents.push_back(std::move(document));
   return documents;
 }
 

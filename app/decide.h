@@ -40,6 +40,8 @@ class StoreIndex final : public classify::PatientIndex {
 struct DecideOptions {
   classify::MatchOptions match;
   std::string engine_description;  // recorded in each document's evidence
+  classify::BoundaryOptions boundaries = {};
+  classify::TypeOptions type = {};
 };
 
 // Decides the documents of a batch. `pages` are all its page records (every

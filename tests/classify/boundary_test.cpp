@@ -1,0 +1,107 @@
+// Document boundaries inside a batch, with and without separator sheets.
+#include <gtest/gtest.h>
+
+#include "classify/classify.h"
+
+namespace chartroom::classify {
+namespace {
+
+PageText text_page(std::string text) {
+  PageText p;
+  p.text = std::move(text);
+  return p;
+}
+
+PageText separator(std::string mrn = "") {
+  PageText p;
+  p.barcodes.push_back({"Code39", "CHARTROOM-SEP", {}});
+  if (!mrn.empty()) p.barcodes.push_back({"Code128", mrn, {}});
+  return p;
+}
+
+std::string header(const std::string& name, const std::string& mrn) {
+  return "Riverside General Hospital\nPatient: " + name + "\nMRN: " + mrn + "\nDOB: 01/02/1960\n";
+}
+
+std::vector<std::vector<int>> groups(const Segmentation& s) {
+  std::vector<std::vector<int>> out;
+  for (const Segment& d : s.documents) out.push_back(d.pages);
+  return out;
+}
+
+TEST(Boundaries, SeparatorSheetsSplitAndCarryTheMrn) {
+  std::vector<PageText> pages = {text_page("Plain text of a letter."), text_page("More of the letter."),
+                                 separator("48213377"), text_page("Laboratory values"), separator(),
+                                 text_page("A consent form")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}, {3}, {5}}));
+  EXPECT_EQ(s.separators, (std::vector<int>{2, 4}));
+  EXPECT_EQ(s.documents[1].separator_mrn, "48213377");
+  for (const Segment& d : s.documents) EXPECT_FALSE(d.unsure_start || d.unsure_end);
+}
+
+TEST(Boundaries, ConfiguredSeparatorValue) {
+  IdentifierOptions options;
+  options.separator_values = {"NEXT-DOC"};
+  PageText sheet;
+  sheet.barcodes.push_back({"Code39", "NEXT-DOC", {}});
+  std::vector<PageText> pages = {text_page("one"), sheet, text_page("two")};
+  EXPECT_EQ(groups(split_documents(pages, options)), (std::vector<std::vector<int>>{{0}, {2}}));
+  // The default value is then an ordinary barcode.
+  std::vector<PageText> other = {text_page("one"), separator(), text_page("two")};
+  EXPECT_EQ(split_documents(other, options).documents.size(), 1U);
+}
+
+TEST(Boundaries, PageOfFootersWithoutSeparators) {
+  const std::string h = header("SMITH, JOHN", "48213377");
+  std::vector<PageText> pages = {text_page(h + "PROGRESS NOTE\nSeen today.\nPage 1 of 2"),
+                                 text_page(h + "Plan as above.\nPage 2 of 2"),
+                                 text_page(h + "Follow-up visit.\nPage 1 of 1")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}, {2}}));
+  ASSERT_EQ(s.boundaries.size(), 2U);
+  EXPECT_LT(s.boundaries[0].probability, 0.05);
+  EXPECT_GT(s.boundaries[1].probability, 0.95);
+}
+
+TEST(Boundaries, ChangeOfPatientSplits) {
+  std::vector<PageText> pages = {text_page(header("SMITH, JOHN", "48213377") + "Notes."),
+                                 text_page(header("SMITH, JOHN", "48213377") + "More notes."),
+                                 text_page(header("OBRIEN, MARY", "55501234") + "Notes.")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}, {2}}));
+  EXPECT_GT(s.boundaries[1].probability, 0.99);
+}
+
+TEST(Boundaries, NewTitleForTheSamePatientSplits) {
+  const std::string h = header("SMITH, JOHN", "48213377");
+  std::vector<PageText> pages = {text_page(h + "DISCHARGE SUMMARY\nHospital course."),
+                                 text_page(h + "Discharge medications listed."),
+                                 text_page(h + "MEDICATION LIST\nAspirin 81 mg daily.")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}, {2}}));
+}
+
+TEST(Boundaries, ContinuationPagesStayTogether) {
+  std::vector<PageText> pages = {text_page(header("SMITH, JOHN", "48213377") + "OPERATIVE REPORT\nProcedure."),
+                                 text_page("Riverside General Hospital\nThe wound was closed in layers."),
+                                 text_page("Riverside General Hospital\nThe patient tolerated the procedure.")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1, 2}}));
+  EXPECT_FALSE(s.documents[0].unsure_start || s.documents[0].unsure_end);
+}
+
+TEST(Boundaries, WeakCuesMakeAnUnsureBoundary) {
+  // Only the page header changes: maybe a new document, maybe not.
+  std::vector<PageText> pages = {text_page("Riverside General Hospital\nSome text."),
+                                 text_page("Lakeside Clinic\nOther text.")};
+  Segmentation s = split_documents(pages);
+  ASSERT_EQ(s.boundaries.size(), 1U);
+  EXPECT_GT(s.boundaries[0].probability, 0.2);
+  EXPECT_LT(s.boundaries[0].probability, 0.8);
+  ASSERT_FALSE(s.documents.empty());
+  for (const Segment& d : s.documents) EXPECT_TRUE(d.unsure_start || d.unsure_end);
+}
+
+}  // namespace
+}  // namespace chartroom::classify
