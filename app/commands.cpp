@@ -6,11 +6,14 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 
 #include "app/json_output.h"
+#include "app/progress.h"
+#include "app/status.h"
 #include "capture/capture.h"
 #include "review/review.h"
 
@@ -44,9 +47,12 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
   auto store = open_store(common);
   if (!store) return 1;
   scanners::CollectOptions collect;
-  collect.tiff_page_count = [&limits = config.ingest.limits](const fs::path& path) {
+  std::map<fs::path, int> page_counts;  // for the progress estimate
+  collect.tiff_page_count = [&limits = config.ingest.limits, &page_counts](const fs::path& path) {
     auto reader = capture::open_image(path, path.string(), limits);
-    return reader ? (*reader)->page_count() : 0;
+    const int count = reader ? (*reader)->page_count() : 0;
+    page_counts[path] = count;
+    return count;
   };
   auto collection = scanners::collect_batches(inputs, collect);
   if (!collection) {
@@ -58,12 +64,18 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
   }
   std::cerr << fmt::format("Ingesting {} batch(es) into {} with {} worker(s)...\n", collection->batches.size(),
                            common.store.string(), config.ingest.workers);
-  std::mutex print_mutex;
-  config.ingest.on_batch_done = [&](const std::string& line) {
-    std::lock_guard lock(print_mutex);
-    std::cerr << "  " << line << "\n";
-  };
+  int expected = 0;
+  for (const scanners::Batch& batch : collection->batches) {
+    for (const scanners::InputFile& file : batch.files) {
+      auto it = page_counts.find(file.path);
+      expected += it != page_counts.end() && it->second > 0 ? it->second : 1;
+    }
+  }
+  ProgressPrinter progress(std::cerr, ::isatty(STDERR_FILENO) != 0, expected);
+  config.ingest.on_batch_done = [&](const std::string& line) { progress.line("  " + line); };
+  config.ingest.on_progress = [&](int done) { progress.update(done); };
   auto report = ingest(*store, *collection, config.ingest);
+  progress.finish();
   if (!report) {
     print_error(report.error());
     return 1;
@@ -79,6 +91,7 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
         report->files_already_ingested > 0
             ? fmt::format(" {} file(s) were already ingested and skipped.", report->files_already_ingested)
             : "");
+    std::cout << format_reconciliation(*report);
     if (report->documents_review > 0) std::cout << "See them with: chartroom review list --store " << common.store.string() << "\n";
   }
   for (const std::string& failure : report->failures) std::cerr << "chartroom: " << failure << "\n";

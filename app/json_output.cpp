@@ -14,6 +14,24 @@ nlohmann::json or_null(const std::optional<T>& value) {
 
 double round_to(double value, double step) { return std::round(value / step) * step; }
 
+nlohmann::json folders_json(const IngestReport& report) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [folder, c] : report.folders) {
+    out.push_back({{"folder", folder}, {"pages", c.pages}, {"filed", c.filed}, {"review", c.review},
+                   {"quarantined", c.quarantined}, {"dropped_blank", c.blank}, {"separator", c.separator}});
+  }
+  return out;
+}
+
+nlohmann::json quarantined_json(const IngestReport& report) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const QuarantinedPage& q : report.quarantined) {
+    out.push_back({{"source", q.source}, {"index", q.page < 0 ? nlohmann::json(nullptr) : nlohmann::json(q.page)},
+                   {"reason", q.reason}});
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json page_json(const indexer::PageRow& page) {
@@ -62,7 +80,12 @@ nlohmann::json report_json(const IngestReport& report) {
           {"documents_filed", report.documents_filed},
           {"documents_review", report.documents_review},
           {"failures", report.failures},
-          {"all_accounted", report.all_accounted()}};
+          {"all_accounted", report.all_accounted()},
+          {"pages_separator", report.pages_separator},
+          {"pages_resumed", report.pages_resumed},
+          {"seconds", round_to(report.seconds, 0.1)},
+          {"folders", folders_json(report)},
+          {"quarantined", quarantined_json(report)}};
 }
 
 void print_json(const nlohmann::json& value) {

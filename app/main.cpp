@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
+#include "app/status.h"
 #include "ocr/ocr.h"
 
 namespace {
@@ -79,6 +80,14 @@ int main(int argc, char** argv) {
   add_store(pages);
   add_json(pages, "JSON array (fields documented in docs/json.md)");
 
+  auto* status = app.add_subcommand(
+      "status",
+      "The page queue: pages waiting by step, pages finished, throughput, recent errors\n"
+      "and the oldest waiting file. Safe to run while ingest or watch is working.\n"
+      "  chartroom status --store /srv/charts");
+  add_store(status);
+  add_json(status, "JSON (fields documented in docs/json.md)");
+
   auto* documents = app.add_subcommand("documents", "Filed documents and documents in review");
   add_store(documents);
   add_json(documents, "JSON array (fields documented in docs/json.md)");
@@ -142,6 +151,7 @@ int main(int argc, char** argv) {
   }
   if (import->parsed()) return run_patients_import(common, roster, format);
   if (pages->parsed()) return run_pages(common);
+  if (status->parsed()) return run_status(common.store, common.json);
   if (documents->parsed()) return run_documents(common);
   if (search->parsed()) return run_search(common, query, limit);
   if (show->parsed()) return run_show(common, id, with_text);

@@ -1,9 +1,14 @@
 #include "app/pipeline.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -19,10 +24,47 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The store or the work folder cannot be written (disk full, read-only): not
+// the page's fault, so the page is not quarantined; the run stops filing.
+bool is_environment_failure(const Error& error) {
+  return error.code == ErrorCode::kIo || error.code == ErrorCode::kDatabase ||
+         (error.code == ErrorCode::kOcr && error.message.find("could not write") != std::string::npos);
+}
+
+// A page PDF is durable before its page is recorded as read.
+Status sync_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    return fail(ErrorCode::kIo, "cannot write " + path.string() + " (" + std::strerror(err) +
+                                    "); free disk space or fix permissions, then run again");
+  }
+  ::close(fd);
+  return {};
+}
+
+// The reconciliation of one page: its folder's counts, and the quarantine list.
+void count_page(IngestReport& report, const indexer::PageRecord& page, bool whole_file) {
+  std::string folder = fs::path(page.ref.source).parent_path().string();
+  if (folder.empty()) folder = ".";
+  FolderCounts& counts = report.folders[folder];
+  ++counts.pages;
+  counts.filed += page.state == PageState::kFiled;
+  counts.review += page.state == PageState::kReview;
+  counts.quarantined += page.state == PageState::kQuarantined;
+  counts.blank += page.state == PageState::kDroppedBlank;
+  counts.separator += page.state == PageState::kSeparator;
+  if (page.state == PageState::kQuarantined) {
+    report.quarantined.push_back({page.ref.source, whole_file ? -1 : page.ref.index, page.reason});
+  }
+  report.pages_separator += page.state == PageState::kSeparator;
+}
+
 struct BatchState {
   std::string name;
   std::string key;  // from the content of its files: documents get the same id on a rerun
-  fs::path work_dir;
+  std::string failed;  // the store could not be written (disk full, read-only): nothing is filed
   std::vector<indexer::FileRecord> files;
   std::deque<indexer::PageRecord> pages;  // deque: slots keep their address while the producer appends
   std::deque<PageText> texts;
@@ -58,6 +100,7 @@ class Ingest {
       WorkQueue<Task>& queue;
       ~CloseOnExit() { queue.close(); }
     } close_on_exit{queue_};
+    start_ = std::chrono::steady_clock::now();
     if (!collection.rejected.empty()) {
       auto batch = new_batch("rejected files");
       for (const scanners::Rejected& rejected : collection.rejected) {
@@ -75,6 +118,7 @@ class Ingest {
     }
     queue_.close();
     workers.clear();  // joins
+    report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     return report_;
   }
 
@@ -146,21 +190,6 @@ class Ingest {
       return;
     }
     batch->key = indexer::hash_text(key_material + "|" + input.name).substr(0, 16);
-    // Unique per batch in this run, even if two batches hold the same name.
-    batch->work_dir = store_.work_dir() / (batch->key + "-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(report_.batches));
-    std::error_code dir_error;
-    fs::create_directories(batch->work_dir, dir_error);
-    if (dir_error) {
-      for (const Opened& opened : files) {
-        quarantine_file(*batch, *opened.file, opened.hash, opened.size,
-                        opened.file->source + ": not processed: cannot create the work folder " +
-                            batch->work_dir.string() + " (" + dir_error.message() +
-                            "); free disk space or fix permissions, then run ingest again");
-      }
-      files.clear();
-    }
-    ::chmod(batch->work_dir.c_str(), 0700);
 
     for (const Opened& opened : files) {
       auto reader = capture::open_image(opened.file->path, opened.file->source, options_.limits);
@@ -172,10 +201,30 @@ class Ingest {
       batch->files.push_back({opened.file->source, opened.hash, opened.size, count, false, "", opened.file->path});
       int undecodable = 0;  // a file none of whose pages decode is quarantined as a file (and kept)
       for (int index = 0; index < count; ++index) {
+        if (auto done = resumable(opened.hash, index, opened.file->source)) {
+          // Read (or found blank) by an earlier run: not decoded or read again.
+          PageText text;
+          text.text = done->text;
+          text.barcodes = done->barcodes;
+          text.mean_confidence = done->ocr_confidence;
+          std::lock_guard lock(batch->mutex);
+          batch->pages.push_back(std::move(*done));
+          batch->texts.push_back(std::move(text));
+          {
+            std::lock_guard report_lock(report_mutex_);
+            ++report_.pages_resumed;
+          }
+          page_done();
+          continue;
+        }
         indexer::PageRecord page;
         page.ref = {opened.file->source, index};
         page.file_hash = opened.hash;
         auto image = (*reader)->read_page(index);
+        if (image) {
+          page.state = PageState::kReceived;
+          if (auto saved = save(page, *batch); !saved) fail_batch(*batch, saved.error());
+        }
         std::size_t slot = 0;
         {
           std::lock_guard lock(batch->mutex);
@@ -187,17 +236,59 @@ class Ingest {
               batch->files.back().reason = page.reason;
             }
           } else {
-            page.state = PageState::kReceived;
             ++batch->pending;
           }
           batch->pages.push_back(std::move(page));
           batch->texts.emplace_back();
           slot = batch->pages.size() - 1;
         }
-        if (image) queue_.push(Task{batch, slot, std::move(*image)});
+        if (image) {
+          queue_.push(Task{batch, slot, std::move(*image)});
+        } else {
+          page_done();
+        }
       }
     }
     seal(batch);
+  }
+
+  // A page an earlier run took to `read` (its page PDF still in store/work) or
+  // found blank, ready to classify; nullopt if it must be processed.
+  std::optional<indexer::PageRecord> resumable(const std::string& hash, int index, const std::string& source) {
+    std::lock_guard store_lock(store_mutex_);
+    auto saved = store_.saved_page(hash, index);
+    if (!saved || !saved->has_value()) return std::nullopt;
+    indexer::PageRecord page = std::move(**saved);
+    page.ref = {source, index};
+    std::error_code ec;
+    if ((page.state == PageState::kRead || page.state == PageState::kClassified) && !page.page_pdf.empty() &&
+        fs::is_regular_file(page.page_pdf, ec)) {
+      page.state = PageState::kRead;
+      return page;
+    }
+    if (page.state == PageState::kCleaned && page.blank) {
+      page.state = PageState::kDroppedBlank;
+      return page;
+    }
+    return std::nullopt;
+  }
+
+  // Commits one step of a page before the next starts.
+  Status save(const indexer::PageRecord& page, const BatchState& batch) {
+    std::lock_guard store_lock(store_mutex_);
+    return store_.save_page(page, batch.name);
+  }
+
+  // The store cannot be written: the batch is not filed, and what was done
+  // stays in the store for the next run.
+  static void fail_batch(BatchState& batch, const Error& error) {
+    std::lock_guard lock(batch.mutex);
+    if (batch.failed.empty()) batch.failed = error.message;
+  }
+
+  void page_done() {
+    const int done = ++pages_done_;
+    if (options_.on_progress) options_.on_progress(done);
   }
 
   void seal(const std::shared_ptr<BatchState>& batch) {
@@ -222,7 +313,7 @@ class Ingest {
       }
       PageText text;
       try {
-        process_page(*engine, batch, task->slot, task->image, result, text);
+        if (auto s = process_page(*engine, batch, task->image, result, text); !s) fail_batch(batch, s.error());
       } catch (const std::exception& e) {  // e.g. out of memory on a huge page: lose the page, not the run
         result.state = PageState::kQuarantined;
         result.reason = page_label(result.ref) + ": could not be processed (" + e.what() + ")";
@@ -238,6 +329,7 @@ class Ingest {
         ready = batch.sealed && batch.pending == 0 && !batch.finalized;
         if (ready) batch.finalized = true;
       }
+      page_done();
       if (ready) finalize_guarded(batch);
     }
   }
@@ -252,13 +344,15 @@ class Ingest {
     }
   }
 
-  void process_page(ocr::Engine& engine, const BatchState& batch, std::size_t slot, const Image& scan,
-                    indexer::PageRecord& page, PageText& text) {
+  // Cleans and reads one page, committing `cleaned` and `read` as they are
+  // reached. Returns an error only when the store cannot be written.
+  Status process_page(ocr::Engine& engine, BatchState& batch, const Image& scan, indexer::PageRecord& page,
+                      PageText& text) {
     auto clean = capture::clean_page(scan, options_.clean);
     if (!clean) {
       page.state = PageState::kQuarantined;
       page.reason = page_label(page.ref) + ": " + clean.error().message;
-      return;
+      return {};
     }
     page.orientation = clean->orientation.degrees;
     page.skew = clean->skew.degrees;
@@ -266,27 +360,46 @@ class Ingest {
     for (const std::string& warning : clean->warnings) {
       page.reason += (page.reason.empty() ? "" : "; ") + warning;
     }
+    page.state = PageState::kCleaned;
+    if (auto s = save(page, batch); !s) return s;
     if (clean->blank.blank) {
       page.state = PageState::kDroppedBlank;
-      return;
+      return {};
     }
-    const fs::path pdf = batch.work_dir / ("page-" + std::to_string(slot) + ".pdf");
+    const fs::path pdf = store_.page_pdf_path(page.file_hash, page.ref.index);
+    std::error_code ec;
+    fs::create_directories(pdf.parent_path(), ec);
+    if (ec) {
+      return fail(ErrorCode::kIo, "cannot create the work folder " + pdf.parent_path().string() + " (" +
+                                      ec.message() + "); free disk space or fix permissions, then run again");
+    }
     auto read = engine.read(clean->image, {pdf, batch.name}, page_label(page.ref));
     if (!read) {
+      if (is_environment_failure(read.error())) return std::unexpected(read.error());
       page.state = PageState::kQuarantined;
       page.reason = read.error().message;
-      return;
+      return {};
     }
+    if (auto s = sync_file(pdf); !s) return s;
     text = std::move(*read);
     text.barcodes = std::move(clean->barcodes);  // classify reads them beside the words
     page.text = text.text;
+    page.barcodes = text.barcodes;
     page.ocr_confidence = text.mean_confidence;
     page.page_pdf = pdf;
     page.state = PageState::kRead;
+    return save(page, batch);
   }
 
   // Splits the batch into documents, decides whose they are and files them.
   void finalize(BatchState& batch) {
+    if (!batch.failed.empty()) {
+      std::lock_guard lock(report_mutex_);
+      report_.failures.push_back(batch.name + ": not filed: " + batch.failed +
+                                 " (the pages done so far are kept; run again once this is fixed)");
+      if (options_.on_batch_done) options_.on_batch_done(batch.name + ": NOT FILED: " + batch.failed);
+      return;
+    }
     std::lock_guard store_lock(store_mutex_);
     indexer::BatchRecord record;
     record.name = batch.name;
@@ -320,9 +433,22 @@ class Ingest {
       line += "no readable page; nothing to file";
     }
 
-    auto filed = store_.file_batch(record);
-    std::error_code ec;
-    if (!batch.work_dir.empty()) fs::remove_all(batch.work_dir, ec);
+    // classified: committed before filing starts.
+    std::vector<indexer::PageRecord> classified;
+    for (const indexer::PageRecord& page : record.pages) {
+      if (page.state == PageState::kFiled || page.state == PageState::kReview || page.state == PageState::kSeparator) {
+        classified.push_back(page);
+        classified.back().state = PageState::kClassified;
+      }
+    }
+    auto filed = classified.empty() ? Status{} : store_.save_pages(classified, batch.name);
+    if (filed) filed = store_.file_batch(record);
+    if (filed) {  // the documents hold them now
+      std::error_code ec;
+      for (const indexer::PageRecord& page : record.pages) {
+        if (!page.page_pdf.empty()) fs::remove(page.page_pdf, ec);
+      }
+    }
 
     std::lock_guard lock(report_mutex_);
     if (!filed) {
@@ -330,7 +456,12 @@ class Ingest {
       line = batch.name + ": NOT RECORDED: " + filed.error().message + " (nothing was lost; run ingest again)";
     } else {
       for (const indexer::FileRecord& f : record.files) report_.files_quarantined += f.quarantined ? 1 : 0;
+      std::set<std::string> whole_files;
+      for (const indexer::FileRecord& f : record.files) {
+        if (f.quarantined) whole_files.insert(f.source);
+      }
       for (const indexer::PageRecord& p : record.pages) {
+        count_page(report_, p, whole_files.contains(p.ref.source));
         ++report_.pages;
         report_.pages_filed += p.state == PageState::kFiled;
         report_.pages_review += p.state == PageState::kReview;
@@ -358,6 +489,8 @@ class Ingest {
   std::mutex report_mutex_;
   IngestReport report_;
   const std::string engine_description_;
+  std::chrono::steady_clock::time_point start_;
+  std::atomic<int> pages_done_{0};
   std::set<std::string> taken_this_run_;  // content hashes; producer thread only
 };
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,25 @@ struct IngestOptions {
   ocr::EngineOptions ocr;
   // Called from the filing thread after each batch, e.g. to print a line.
   std::function<void(const std::string&)> on_batch_done;
+  // Called from any thread each time a page is done (read, resumed or
+  // quarantined) with the number done so far in this run, e.g. for a progress bar.
+  std::function<void(int)> on_progress;
+};
+
+// Pages of one folder (the folder part of each page's source) by outcome.
+struct FolderCounts {
+  int pages = 0;
+  int filed = 0;
+  int review = 0;
+  int quarantined = 0;
+  int blank = 0;
+  int separator = 0;
+};
+
+struct QuarantinedPage {
+  std::string source;
+  int page = -1;  // 0-based; -1 = the whole file
+  std::string reason;
 };
 
 struct IngestReport {
@@ -36,8 +56,13 @@ struct IngestReport {
   int pages_review = 0;
   int pages_quarantined = 0;
   int pages_blank = 0;
+  int pages_separator = 0;  // separator sheets: never filed
+  int pages_resumed = 0;    // read by an earlier, interrupted run and not read again
   int documents_filed = 0;
   int documents_review = 0;
+  std::map<std::string, FolderCounts> folders;
+  std::vector<QuarantinedPage> quarantined;  // every quarantined file (page -1) and page, with its reason
+  double seconds = 0;
   std::vector<std::string> failures;  // batches that could not be recorded (nothing of them is lost: rerun)
 
   bool all_accounted() const { return failures.empty(); }

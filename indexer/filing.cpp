@@ -258,6 +258,7 @@ Status Store::file_batch(const BatchRecord& batch) {
   if (auto s = record_batch(impl_->db, batch, *placement); !s) {
     return fail(s.error().code, s.error().message + " (filing batch " + batch.name + "; nothing was recorded)");
   }
+  if (auto s = record_page_work(impl_->db, root, batch.pages, batch.name); !s) return s;
   return tx->commit();
 }
 

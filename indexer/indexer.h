@@ -60,6 +60,7 @@ struct PageRecord {
   std::string text;    // OCR text (for search); empty if not read
   float ocr_confidence = 0;
   std::filesystem::path page_pdf;  // one-page searchable PDF from ocr/, if any
+  std::vector<Barcode> barcodes;   // kept with the page state so a resumed run classifies alike
 };
 
 // A document to file: the pages of a batch it holds, in PDF order.
@@ -132,6 +133,18 @@ struct FileStatus {
   bool quarantined = false;
 };
 
+// The page queue as `chartroom status` shows it (from the page state machine).
+struct WorkStatus {
+  std::vector<std::pair<PageState, int>> waiting;  // pages not yet terminal, by state
+  std::vector<std::pair<PageState, int>> finished;  // terminal pages, by state (all time)
+  int finished_last_10_min = 0;
+  int finished_last_hour = 0;
+  int quarantined_last_day = 0;
+  std::optional<std::string> oldest_waiting_source;  // the file of the oldest page not yet terminal
+  std::optional<std::string> oldest_waiting_since;   // ISO 8601 UTC
+  std::vector<std::string> recent_errors;            // newest first: quarantine reasons (at most 5)
+};
+
 // One entry of the append-only audit log. hash = SHA-256 over prev_hash and
 // the fields (unit-separated); the first entry's prev_hash is 64 zeros.
 struct AuditRow {
@@ -175,6 +188,18 @@ class Store {
   // A crash at any point leaves the old state or the new one. Quarantined
   // files are hard-linked (or copied) into quarantine/.
   Status file_batch(const BatchRecord& batch);
+
+  // The durable page state machine (table page_work, keyed on file content
+  // hash + page number). save_page commits one page's state before the next
+  // step starts; save_pages commits several in one transaction; saved_page
+  // reads one back so that a restarted run resumes where it stopped. Filing
+  // (file_batch) sets the terminal state in its own transaction.
+  Status save_page(const PageRecord& page, std::string_view batch);
+  Status save_pages(const std::vector<PageRecord>& pages, std::string_view batch);
+  Result<std::optional<PageRecord>> saved_page(const std::string& file_hash, int page);
+  Result<WorkStatus> work_status();
+  // Where a page's one-page PDF waits for filing: DIR/work/pages/HA/HASH-N.pdf.
+  std::filesystem::path page_pdf_path(const std::string& file_hash, int page) const;
 
   // Reading back (stable order: by source, then index / by creation, then id).
   Result<std::vector<PageRow>> pages();

@@ -94,8 +94,37 @@ constexpr const char* kV2PatientNameKey = R"sql(
 CREATE INDEX patients_by_family_upper ON patients(upper(family_name));
 )sql";
 
+// The durable page state machine: one row per input page (file content hash +
+// page number), committed at each step (received, cleaned, read, classified)
+// and set to its terminal state in the filing transaction. A restarted run
+// resumes from it; `chartroom status` reads the queue from it.
+// Version 3.
+constexpr const char* kV3PageWork = R"sql(
+CREATE TABLE page_work(
+  file_hash TEXT NOT NULL,
+  page INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  batch TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT,
+  orientation INTEGER NOT NULL DEFAULT 0,
+  skew REAL NOT NULL DEFAULT 0,
+  blank INTEGER NOT NULL DEFAULT 0,
+  needs_rescan INTEGER NOT NULL DEFAULT 0,
+  text TEXT NOT NULL DEFAULT '',
+  barcodes TEXT NOT NULL DEFAULT '[]',
+  ocr_confidence REAL NOT NULL DEFAULT 0,
+  page_pdf TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY(file_hash, page)
+);
+CREATE INDEX page_work_by_state ON page_work(state, created_at);
+CREATE INDEX page_work_by_updated ON page_work(updated_at);
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1, kV2PatientNameKey};
+constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

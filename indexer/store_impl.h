@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "indexer/indexer.h"
 #include "indexer/sqlite_db.h"
@@ -19,6 +20,10 @@ struct Store::Impl {
 int current_schema_version();
 // Applies every migration past PRAGMA user_version, each in its own transaction.
 Status migrate(Db& db);
+
+// Upserts page_work rows inside the caller's transaction (the filing one).
+Status record_page_work(Db& db, const std::filesystem::path& root, const std::vector<PageRecord>& pages,
+                        std::string_view batch);
 
 // Appends one audit row inside the caller's transaction (hash chain).
 Status append_audit(Db& db, std::string_view actor, std::string_view action, std::string_view object,

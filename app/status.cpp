@@ -1,0 +1,82 @@
+// `chartroom status` and the reconciliation printed at the end of an ingest.
+#include "app/status.h"
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/json_output.h"
+
+namespace chartroom::app {
+
+std::string format_reconciliation(const IngestReport& report) {
+  std::string out;
+  if (report.folders.size() > 1 || !report.quarantined.empty()) {
+    out += fmt::format("\n{:<40} {:>6} {:>6} {:>6} {:>11} {:>6}\n", "FOLDER", "PAGES", "FILED", "REVIEW",
+                       "QUARANTINED", "BLANK");
+    for (const auto& [folder, c] : report.folders) {
+      out += fmt::format("{:<40} {:>6} {:>6} {:>6} {:>11} {:>6}\n", folder, c.pages, c.filed, c.review,
+                         c.quarantined, c.blank);
+    }
+  }
+  if (!report.quarantined.empty()) {
+    out += "\nQuarantined (kept in the store's quarantine/ folder; fix or rescan, then ingest again):\n";
+    for (const QuarantinedPage& q : report.quarantined) {
+      out += "  " + (q.page < 0 ? q.source : page_label({q.source, q.page})) + ": " + q.reason + "\n";
+    }
+  }
+  return out;
+}
+
+int run_status(const std::filesystem::path& store_path, bool json) {
+  auto store = indexer::Store::open(store_path);
+  if (!store) {
+    std::cerr << "chartroom: " << store.error().message << "\n";
+    return 1;
+  }
+  auto status = (*store)->work_status();
+  if (!status) {
+    std::cerr << "chartroom: " << status.error().message << "\n";
+    return 1;
+  }
+  auto by_state = [](const std::vector<std::pair<PageState, int>>& counts) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [state, n] : counts) out[std::string(page_state_name(state))] = n;
+    return out;
+  };
+  if (json) {
+    nlohmann::json oldest = nullptr;
+    if (status->oldest_waiting_source) {
+      oldest = {{"source", *status->oldest_waiting_source}, {"since", status->oldest_waiting_since.value_or("")}};
+    }
+    print_json({{"waiting", by_state(status->waiting)},
+                {"finished", by_state(status->finished)},
+                {"finished_last_10_min", status->finished_last_10_min},
+                {"finished_last_hour", status->finished_last_hour},
+                {"quarantined_last_day", status->quarantined_last_day},
+                {"oldest_waiting", oldest},
+                {"recent_errors", status->recent_errors}});
+    return 0;
+  }
+  auto list = [](const std::vector<std::pair<PageState, int>>& counts) {
+    std::string out;
+    for (const auto& [state, n] : counts) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, page_state_name(state));
+    return out.empty() ? std::string("none") : out;
+  };
+  std::cout << fmt::format("Store {}\n", store_path.string());
+  std::cout << fmt::format("  waiting:     {}\n", list(status->waiting));
+  std::cout << fmt::format("  finished:    {}\n", list(status->finished));
+  std::cout << fmt::format("  throughput:  {} page(s) in the last 10 minutes, {} in the last hour\n",
+                           status->finished_last_10_min, status->finished_last_hour);
+  std::cout << fmt::format("  errors:      {} page(s) quarantined in the last 24 hours\n", status->quarantined_last_day);
+  for (const std::string& e : status->recent_errors) std::cout << "               " << e << "\n";
+  if (status->oldest_waiting_source) {
+    std::cout << fmt::format("  oldest waiting: {} (since {})\n", *status->oldest_waiting_source,
+                             status->oldest_waiting_since.value_or("?"));
+  } else {
+    std::cout << "  oldest waiting: nothing is waiting\n";
+  }
+  return 0;
+}
+
+}  // namespace chartroom::app

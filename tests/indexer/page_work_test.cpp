@@ -1,0 +1,84 @@
+// The durable page state machine: each step committed and read back; filing
+// sets the terminal state in the same transaction as the document.
+#include <gtest/gtest.h>
+
+#include "test_util.h"
+
+namespace chartroom::indexer {
+namespace {
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+TEST(PageWork, StepsSurviveReopeningTheStore) {
+  TempDir tmp;
+  const fs::path root = tmp.path() / "store";
+  PageRecord page;
+  page.ref = {"scans/a.tif", 2};
+  page.file_hash = std::string(64, 'a');
+  {
+    auto store = Store::open(root);
+    ASSERT_TRUE(store) << store.error().message;
+    page.state = PageState::kReceived;
+    ASSERT_TRUE((*store)->save_page(page, "a.tif"));
+    page.state = PageState::kRead;
+    page.text = "Chest pain";
+    page.ocr_confidence = 91.5F;
+    page.page_pdf = (*store)->page_pdf_path(page.file_hash, 2);
+    page.barcodes.push_back({"Code128", "00012345", {1, 2, 3, 4}});
+    ASSERT_TRUE((*store)->save_page(page, "a.tif"));
+  }
+  auto store = Store::open(root);
+  ASSERT_TRUE(store);
+  auto saved = (*store)->saved_page(page.file_hash, 2);
+  ASSERT_TRUE(saved && saved->has_value());
+  const PageRecord& back = **saved;
+  EXPECT_EQ(back.state, PageState::kRead);
+  EXPECT_EQ(back.ref.source, "scans/a.tif");
+  EXPECT_EQ(back.text, "Chest pain");
+  EXPECT_FLOAT_EQ(back.ocr_confidence, 91.5F);
+  EXPECT_EQ(back.page_pdf, root / "work" / "pages" / "aa" / (page.file_hash + "-2.pdf"));
+  ASSERT_EQ(back.barcodes.size(), 1U);
+  EXPECT_EQ(back.barcodes[0].value, "00012345");
+  EXPECT_EQ(back.barcodes[0].box.height, 4);
+  auto missing = (*store)->saved_page(page.file_hash, 3);
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing->has_value());
+
+  auto status = (*store)->work_status();
+  ASSERT_TRUE(status);
+  ASSERT_EQ(status->waiting.size(), 1U);
+  EXPECT_EQ(status->waiting[0], std::make_pair(PageState::kRead, 1));
+  EXPECT_EQ(status->oldest_waiting_source, "scans/a.tif");
+}
+
+TEST(PageWork, FilingMakesEveryPageTerminal) {
+  TempDir tmp;
+  auto store = Store::open(tmp.path() / "store");
+  ASSERT_TRUE(store);
+  BatchRecord batch = testing::three_page_batch(tmp.path() / "in");
+  for (PageRecord page : batch.pages) {
+    page.state = PageState::kRead;
+    ASSERT_TRUE((*store)->save_page(page, batch.name));
+  }
+  ASSERT_TRUE((*store)->file_batch(batch));
+  auto status = (*store)->work_status();
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(status->waiting.empty());
+  int finished = 0;
+  for (const auto& [state, n] : status->finished) {
+    EXPECT_TRUE(is_terminal(state));
+    finished += n;
+  }
+  EXPECT_EQ(finished, static_cast<int>(batch.pages.size()));
+  EXPECT_EQ(status->finished_last_10_min, finished);
+  EXPECT_FALSE(status->oldest_waiting_source.has_value());
+  for (const PageRecord& page : batch.pages) {
+    auto saved = (*store)->saved_page(page.file_hash, page.ref.index);
+    ASSERT_TRUE(saved && saved->has_value());
+    EXPECT_EQ((*saved)->state, page.state);
+    EXPECT_TRUE((*saved)->page_pdf.empty());
+  }
+}
+
+}  // namespace
+}  // namespace chartroom::indexer
