@@ -369,6 +369,9 @@ class Ingest {
     const fs::path pdf = store_.page_pdf_path(page.file_hash, page.ref.index);
     std::error_code ec;
     fs::create_directories(pdf.parent_path(), ec);
+    for (const fs::path& dir : {pdf.parent_path().parent_path(), pdf.parent_path()}) {
+      if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);  // patient data: 0700
+    }
     if (ec) {
       return fail(ErrorCode::kIo, "cannot create the work folder " + pdf.parent_path().string() + " (" +
                                       ec.message() + "); free disk space or fix permissions, then run again");
