@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path config_path;
   int workers = 0;
+  std::filesystem::path debug_dir;
   auto* ingest = app.add_subcommand(
       "ingest",
       "Read, classify and file scanned pages.\n"
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
   ingest->add_option("--config", config_path, "A chartroom.toml with thresholds and limits");
   ingest->add_option("--workers", workers, "Pages read in parallel (default: one per core)")
       ->check(CLI::Range(1, 256));
+  ingest->add_option("--debug-dir", debug_dir,
+                     "Write each page's cleaning stages there as PNGs (scan, deskewed, binary, final...),\n"
+                     "named after the input file and page, to see why a page came out as it did");
   add_store(ingest);
   add_json(ingest, "Print the reconciliation report as JSON");
 
@@ -147,6 +151,7 @@ int main(int argc, char** argv) {
       config = std::move(*loaded);
     }
     if (workers > 0) config.ingest.workers = workers;
+    if (!debug_dir.empty()) config.ingest.clean.debug_dir = debug_dir;
     return run_ingest(common, inputs, std::move(config));
   }
   if (import->parsed()) return run_patients_import(common, roster, format);

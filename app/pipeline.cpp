@@ -344,11 +344,24 @@ class Ingest {
     }
   }
 
+  // The cleaning options for one page: with --debug-dir, its stage images are
+  // named after the input file and page ("scan_0007.tif-p3-2-deskewed.png").
+  capture::CleanOptions debug_options(const PageRef& ref) const {
+    capture::CleanOptions options = options_.clean;
+    if (options.debug_dir.empty()) return options;
+    std::string name = fs::path(ref.source).filename().string() + "-p" + std::to_string(ref.index + 1);
+    for (char& c : name) {
+      if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 32) c = '_';
+    }
+    options.debug_name = name;
+    return options;
+  }
+
   // Cleans and reads one page, committing `cleaned` and `read` as they are
   // reached. Returns an error only when the store cannot be written.
   Status process_page(ocr::Engine& engine, BatchState& batch, const Image& scan, indexer::PageRecord& page,
                       PageText& text) {
-    auto clean = capture::clean_page(scan, options_.clean);
+    auto clean = capture::clean_page(scan, debug_options(page.ref));
     if (!clean) {
       page.state = PageState::kQuarantined;
       page.reason = page_label(page.ref) + ": " + clean.error().message;
@@ -359,6 +372,12 @@ class Ingest {
     page.blank = clean->blank.blank;
     for (const std::string& warning : clean->warnings) {
       page.reason += (page.reason.empty() ? "" : "; ") + warning;
+    }
+    if (clean->quality.rescan && !clean->blank.blank) {
+      page.needs_rescan = true;
+      std::string problems;
+      for (const std::string& problem : clean->quality.problems) problems += (problems.empty() ? "" : ", ") + problem;
+      page.reason = "rescan: " + problems + (page.reason.empty() ? "" : "; " + page.reason);
     }
     page.state = PageState::kCleaned;
     if (auto s = save(page, batch); !s) return s;

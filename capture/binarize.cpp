@@ -38,6 +38,24 @@ PixPtr analysis_binary(const Image& page, bool halve) {
   return PixPtr(pixThresholdToBinary(norm.get(), 130));  // background sits at 200, ink far below
 }
 
+Analysis analyze(const Image& page) {
+  quiet_leptonica();
+  Analysis a;
+  const int dpi = dpi_or_default(page);
+  a.scale = dpi >= 200 ? 2 : 1;
+  a.dpi = dpi / a.scale;
+  if (page.format == PixelFormat::kGray1) {
+    PixPtr pix = to_pix(page);
+    a.binary = a.scale == 2 ? PixPtr(pixReduceRankBinary2(pix.get(), 1, nullptr)) : std::move(pix);
+    return a;
+  }
+  PixPtr gray = gray_pix(page);
+  if (a.scale == 2) gray.reset(pixScaleAreaMap2(gray.get()));
+  a.norm = normalized_background(gray.get());
+  a.binary.reset(pixThresholdToBinary(a.norm.get(), 130));  // background sits at 200, ink far below
+  return a;
+}
+
 }  // namespace detail
 
 Image to_gray(const Image& page) {

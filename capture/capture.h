@@ -97,6 +97,35 @@ struct BinarizeOptions {
 // Adaptive binarization of a gray or colour page into Gray1.
 Image binarize(const Image& page, const BinarizeOptions& options = {});
 
+struct CleanupOptions {
+  bool remove_borders = true;      // dark scanner edges connected to the image border
+  bool remove_punch_holes = true;  // round holes (about 1/4 inch) near an edge
+  double max_speck_mm = 0.3;       // marks no larger than this either way are specks (0 = keep all)
+};
+
+// What cleanup removed, in the coordinates of the page it was given.
+struct Cleanup {
+  std::vector<Box> borders;
+  std::vector<Box> punch_holes;
+  int specks = 0;
+};
+
+// Finds dark scanner borders and punch holes on a gray (or colour) page; their
+// boxes, and a mask of their pixels for erase_marks.
+struct FoundMarks {
+  Cleanup found;
+  Image mask;  // Gray1, set = a pixel to paint white; empty when nothing was found
+};
+FoundMarks find_marks(const Image& page, const CleanupOptions& options = {});
+
+// Paints the found marks white: on a Gray1, Gray8 or Rgb8 page of the size
+// find_marks saw.
+void erase_marks(Image& page, const FoundMarks& marks);
+
+// Removes specks (dust, toner dots, scanner noise) from a Gray1 page; full
+// stops, commas and the dots of i and j are larger and stay. Returns how many.
+int despeckle(Image& binary, const CleanupOptions& options = {});
+
 struct BlankCheck {
   bool blank = false;
   double ink_fraction = 0;  // share of dark pixels inside the margins after speckle removal
@@ -112,6 +141,31 @@ struct BlankOptions {
 };
 
 BlankCheck check_blank(const Image& page, const BlankOptions& options = {});
+
+// ---------------------------------------------------------------- image quality
+
+struct QualityOptions {
+  bool enabled = true;
+  int min_dpi = 150;            // below this OCR misreads ordinary print
+  double max_blur_mm = 0.16;    // edge spread (gaussian sigma) beyond which text is too soft
+  int min_paper_level = 110;    // paper darker than this gray is too dark a scan
+  int min_contrast = 70;        // paper minus ink below this is too light (washed out)
+  int min_cut_marks = 8;        // letters this close to one image edge: the page is cut off
+  double min_fold_inches = 0.3; // a dark triangle at a corner this large: a folded corner
+};
+
+// Whether the scan is fit to file, judged on the scan as it came. Each problem
+// is one short reason for the operator ("blurred (edge spread 0.25 mm)").
+struct QualityCheck {
+  bool rescan = false;
+  std::vector<std::string> problems;
+  double blur_mm = 0;       // estimated edge spread of the text (gaussian sigma)
+  int paper_level = 255;    // typical gray of the paper
+  int ink_level = 0;        // typical gray of the darkest ink
+  int cut_marks = 0;        // letter-sized marks within ~5 mm of the worst edge
+};
+
+QualityCheck check_quality(const Image& page, const QualityOptions& options = {});
 
 struct BarcodeOptions {
   bool enabled = true;
@@ -145,23 +199,35 @@ struct CleanOptions {
   SkewOptions skew;
   OrientationOptions orientation;
   BinarizeOptions binarize;
+  CleanupOptions cleanup;
   BlankOptions blank;
   BarcodeOptions barcodes;
+  QualityOptions quality;
   bool output_bilevel = true;  // store text pages as Gray1 (CCITT G4 in the PDF)
+  // When set, each stage's image is written there as a PNG named
+  // "<debug_name>-<N>-<stage>.png" (scan, gray, deskewed, marks-removed,
+  // binary, despeckled, final), so a person can see why a page came out as it did.
+  std::filesystem::path debug_dir;
+  std::string debug_name = "page";
 };
 
 struct CleanPage {
-  Image image;  // upright, deskewed; Gray1 when output_bilevel, else Gray8/Rgb8
+  Image image;  // upright, deskewed; Gray1 when output_bilevel and a text page, else Gray8/Rgb8
   Orientation orientation;
   Skew skew;              // as measured on the scan
   bool skew_applied = false;
   BlankCheck blank;
+  QualityCheck quality;           // rescan = the operator should scan the page again
+  Cleanup cleanup;                // borders, holes and specks removed
+  bool picture = false;           // photographs or colour: kept gray/colour, not bilevel
   std::vector<Barcode> barcodes;  // boxes in the coordinates of `image`
   std::vector<std::string> warnings;  // e.g. "skew estimate unsure (confidence 0.12); page left as scanned"
 };
 
-// The whole cleaning chain for one page: gray, skew, deskew, orientation,
-// binarization, blank check.
+// The whole cleaning chain for one page: blank check, quality checks, skew
+// (also of sideways pages), deskew, border and punch-hole removal, barcodes,
+// background-flattening adaptive binarization, despeckle, orientation. Text
+// pages come out Gray1; pages with photographs or colour stay Gray8/Rgb8.
 Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options = {});
 
 // ---------------------------------------------------------------- file I/O for tools and tests

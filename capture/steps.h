@@ -11,4 +11,31 @@ namespace chartroom::capture::detail {
 // the size (a quarter of the pixels) for measurements that do not need detail.
 PixPtr analysis_binary(const Image& page, bool halve = false);
 
+// The measurement images of one page, made once and shared by the blank
+// check, the quality checks and the skew search.
+struct Analysis {
+  PixPtr norm;    // 8 bpp, paper flattened to 200 (null for a Gray1 page)
+  PixPtr binary;  // ink = darker than 130 in `norm` (or the Gray1 page itself)
+  int dpi = 300;  // of these images
+  int scale = 1;  // page pixels per analysis pixel (2 for pages of 200 dpi and more)
+};
+Analysis analyze(const Image& page);
+
+// The steps on a shared Analysis (the public functions make their own).
+Skew find_skew(const Analysis& analysis, const SkewOptions& options);
+BlankCheck check_blank(const Analysis& analysis, const BlankOptions& options);
+QualityCheck check_quality(const Image& page, const Analysis& analysis, const QualityOptions& options);
+
+}  // namespace chartroom::capture::detail
+
+namespace chartroom::capture::detail {
+
+// True for a colour page with real colour in it (a stamp, a photo, a coloured
+// form), not the faint tint every colour scanner gives white paper.
+bool is_colourful(const Image& page);
+
+// True when a gray page holds a photograph or other continuous-tone picture
+// (areas of mid-gray that text never makes); such pages are not made bilevel.
+bool has_picture(const Image& gray);
+
 }  // namespace chartroom::capture::detail

@@ -324,6 +324,11 @@ RenderedPage render_page(const PageSpec& spec, int dpi) {
   return page;
 }
 
+void detail::draw_centred_text(Image& page, int centre_x, int baseline, std::string_view text) {
+  const Font& font = typesetter(page.dpi_x > 0 ? page.dpi_x : 300).body;
+  font.draw(page, centre_x - font.width(text) / 2, baseline, text);
+}
+
 std::vector<RenderedPage> render_document(PageSpec first_page, int max_pages, int dpi) {
   std::vector<RenderedPage> pages;
   PageSpec spec = std::move(first_page);

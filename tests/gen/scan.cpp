@@ -58,6 +58,7 @@ Image scan(const Image& page, const ScanDefects& defects, std::uint32_t seed) {
   const int input_dpi = page.dpi_x > 0 ? page.dpi_x : 300;
   cv::Mat mat = to_mat(page);
   cv::RNG rng(static_cast<std::uint64_t>(seed) * 2654435761ULL + 1);
+  detail::apply_paper_defects(mat, defects, input_dpi);
 
   // Paper tone: white goes to the background level, black ink stays black.
   const int background = std::clamp(defects.background, 0, 255);

@@ -72,9 +72,27 @@ struct ScanDefects {
   bool dark_border = false;  // black scanner edge on two sides
   int output_dpi = 300;      // resampled to this resolution
   bool bilevel = false;      // thresholded to Gray1 like a fax/G4 scanner
+  // Defects of the paper and of how it lay on the glass (all on the upright
+  // page, so they turn with it):
+  int ink = 0;               // gray level of full ink: 0 black, 150+ faint (weak toner, pencil)
+  double uneven = 0;         // lighting falls off by this many gray levels towards the bottom right
+  double bleed_through = 0;  // 0..1: the back side's text shows through, mirrored and soft
+  bool punch_holes = false;  // three punched holes near the left edge, dark like the scanner lid
+  double cut_off = 0;        // share of the page height lost past the bottom edge of the glass
+  double folded_corner = 0;  // legs of a top-right corner folded over, in inches (0 = none)
 };
 
 Image scan(const Image& page, const ScanDefects& defects, std::uint32_t seed);
+
+// Pages that hold almost nothing yet must never be dropped as blank.
+enum class NearBlank {
+  kHandwrittenLine,   // one line of cursive-like pen strokes
+  kSignature,         // a signature scrawl on a line, lower right
+  kLeftBlankNotice,   // "This page intentionally left blank", centred
+};
+// Upright, Gray8 at `dpi` on white paper; scan() adds the scanner's defects.
+// The ground truth is the printed text ("" for pen strokes).
+RenderedPage render_near_blank(NearBlank kind, std::uint32_t seed, int dpi = 300);
 
 enum class Encoding { kTiffG4, kTiffLzw, kTiffJpeg, kTiffNone, kPng, kJpeg };
 

@@ -6,8 +6,17 @@
 #include <string_view>
 
 #include "core/core.h"
+#include "tests/gen/testgen.h"
+
+namespace cv {
+class Mat;
+}
 
 namespace chartroom::testgen::detail {
+
+// The paper defects of ScanDefects (ink, bleed_through, cut_off, punch_holes,
+// folded_corner, uneven) on an upright 8-bit page at `dpi`.
+void apply_paper_defects(cv::Mat& mat, const ScanDefects& defects, int dpi);
 
 // Maps the text to printable ASCII (curly quotes, dashes, accented letters,
 // degree signs...) and folds whitespace runs to one space, so that what is
@@ -38,6 +47,9 @@ class Rng {
  private:
   std::uint64_t state_;
 };
+
+// Draws one line of body text (12 pt serif) centred on `centre_x`.
+void draw_centred_text(Image& page, int centre_x, int baseline, std::string_view text);
 
 // Converts any page to Gray8 (Gray1 black -> 0, white -> 255).
 Image to_gray8(const Image& image);

@@ -1,0 +1,238 @@
+// chartroom-capture-bench: how well capture/ cleans pages whose truth is known.
+//
+// Generates PAGES scanned pages (chart pages with real clinical text, blank
+// backsides, near-blank pages) with +-7 degree skew, all four orientations and
+// a mix of scanner defects, runs capture::clean_page on each and reports:
+// skew mean absolute error, orientation accuracy, blank precision and recall,
+// quality flags; on every OCR_EVERY-th text page also Tesseract's character
+// error rate on the clean page, on the raw degraded scan and on the cleaned
+// scan, the bytes of the page's searchable PDF, and capture time as a share of
+// OCR time. Deterministic for a given seed.
+//
+//   chartroom-capture-bench [PAGES=300] [OCR_EVERY=10] [SEED=1]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "ocr/ocr.h"
+#include "tests/gen/testgen.h"
+#include "tests/gen/testgen_internal.h"
+
+namespace fs = std::filesystem;
+using namespace chartroom;
+using testgen::detail::Rng;
+
+namespace {
+
+enum class Kind { kText, kBlank, kNearBlank };
+
+struct Case {
+  Kind kind = Kind::kText;
+  std::string label;
+  Image clean;  // upright, undamaged (text pages)
+  Image scan;
+  std::string truth;
+  testgen::ScanDefects defects;
+};
+
+Case make_case(int index, std::uint32_t seed, const std::vector<Patient>& patients,
+               const std::vector<testgen::Sample>& samples) {
+  Rng rng(seed * 1000003ULL + static_cast<std::uint64_t>(index));
+  Case c;
+  testgen::ScanDefects& d = c.defects;
+  d.skew_degrees = rng.uniform(-7, 7);
+  d.orientation = 90 * static_cast<int>(rng.below(4));
+  d.noise_sigma = rng.uniform(2, 7);
+  d.speckle_density = rng.uniform() < 0.15 ? rng.uniform(4e-4, 1e-3) : rng.uniform(0, 2e-4);
+  d.background = static_cast<int>(rng.uniform(215, 252));
+  d.dark_border = rng.uniform() < 0.3;
+  d.punch_holes = rng.uniform() < 0.25;
+  const double roll = rng.uniform();
+  if (roll < 0.12) {
+    c.kind = Kind::kBlank;
+    c.label = "blank";
+    c.clean = testgen::render_blank_page(static_cast<std::uint32_t>(index), rng.uniform() < 0.5).image;
+  } else if (roll < 0.18) {
+    c.kind = Kind::kNearBlank;
+    const auto which = static_cast<testgen::NearBlank>(rng.below(3));
+    c.label = which == testgen::NearBlank::kHandwrittenLine ? "handwritten line"
+              : which == testgen::NearBlank::kSignature      ? "signature"
+                                                              : "left-blank notice";
+    testgen::RenderedPage page = testgen::render_near_blank(which, static_cast<std::uint32_t>(index));
+    c.clean = std::move(page.image);
+    c.truth = page.ground_truth;
+  } else {
+    c.kind = Kind::kText;
+    c.label = "text";
+    testgen::PageSpec spec;
+    spec.patient = patients[rng.below(patients.size())];
+    const testgen::Sample& sample = samples[rng.below(samples.size())];
+    spec.title = sample.title;
+    spec.paragraphs = sample.paragraphs;
+    testgen::RenderedPage page = testgen::render_page(spec);
+    c.clean = std::move(page.image);
+    c.truth = std::move(page.ground_truth);
+    d.blur_sigma = rng.uniform() < 0.3 ? rng.uniform(0.3, 1.0) : 0;
+    d.uneven = rng.uniform() < 0.3 ? rng.uniform(20, 70) : 0;
+    d.bleed_through = rng.uniform() < 0.2 ? rng.uniform(0.05, 0.12) : 0;
+    d.ink = rng.uniform() < 0.2 ? static_cast<int>(rng.uniform(60, 120)) : 0;
+    d.bilevel = rng.uniform() < 0.2;
+    d.output_dpi = rng.uniform() < 0.15 ? 200 : 300;
+  }
+  c.scan = testgen::scan(c.clean, d, static_cast<std::uint32_t>(index) + seed * 7919U);
+  return c;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int arg(int argc, char** argv, int at, int fallback) {
+  return argc > at ? std::max(1, std::atoi(argv[at])) : fallback;
+}
+
+double mean(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? 0 : sum / static_cast<double>(v.size());
+}
+
+// Time of each step of clean_page on one page (after it was cleaned once, so
+// the steps see the same images clean_page gives them).
+void profile_steps(const Image& scan) {
+  auto time = [](const char* name, auto&& step) {
+    const auto start = std::chrono::steady_clock::now();
+    step();
+    std::fprintf(stderr, "  %-22s %6.0f ms\n", name, 1000 * seconds_since(start));
+  };
+  Image gray;
+  time("to_gray", [&] { gray = capture::to_gray(scan); });
+  time("check_blank", [&] { capture::check_blank(gray); });
+  time("check_quality", [&] { capture::check_quality(scan); });
+  capture::Skew skew;
+  time("find_skew", [&] { skew = capture::find_skew(gray); });
+  time("rotate", [&] { gray = capture::rotate(gray, -skew.degrees); });
+  capture::FoundMarks marks;
+  time("find_marks", [&] { marks = capture::find_marks(gray); });
+  time("erase_marks", [&] { capture::erase_marks(gray, marks); });
+  time("read_barcodes", [&] { capture::read_barcodes(gray); });
+  Image binary;
+  time("binarize", [&] { binary = capture::binarize(gray); });
+  time("despeckle", [&] { capture::despeckle(binary); });
+  time("detect_orientation", [&] { capture::detect_orientation(binary); });
+  time("rotate_orthogonal", [&] { capture::rotate_orthogonal(binary, 90); });
+  time("whole clean_page", [&] { capture::clean_page(scan); });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ocr::limit_openmp_threads();
+  const int pages = arg(argc, argv, 1, 300);
+  const int ocr_every = arg(argc, argv, 2, 10);
+  const auto seed = static_cast<std::uint32_t>(arg(argc, argv, 3, 1));
+  const auto patients = testgen::load_patients(testgen::shared_data_dir() / "patients_dev.csv");
+  const auto samples = testgen::load_samples(testgen::shared_data_dir() / "mtsamples_dev.csv", 400);
+  auto engine = ocr::Engine::create();
+  if (!engine) {
+    std::fprintf(stderr, "chartroom-capture-bench: %s\n", engine.error().message.c_str());
+    return 1;
+  }
+  const fs::path work = fs::temp_directory_path() / ("chartroom-capture-bench-" + std::to_string(::getpid()));
+  fs::create_directories(work);
+
+  std::vector<double> skew_errors, capture_seconds, ocr_capture_seconds, ocr_seconds, bytes;
+  std::vector<double> cer_clean, cer_before, cer_after;
+  int text_pages = 0, orient_right = 0, skew_unsure = 0, orient_unsure = 0;
+  int blank_true_pos = 0, blank_false_pos = 0, blank_false_neg = 0, rescan_flags = 0, text_seen = 0;
+  std::vector<std::string> misses;
+  for (int i = 0; i < pages; ++i) {
+    Case c = make_case(i, seed, patients, samples);
+    const auto start = std::chrono::steady_clock::now();
+    auto cleaned = capture::clean_page(c.scan);
+    const double took = seconds_since(start);
+    if (!cleaned) {
+      std::fprintf(stderr, "page %d: %s\n", i, cleaned.error().message.c_str());
+      continue;
+    }
+    capture_seconds.push_back(took);
+    const bool truly_blank = c.kind == Kind::kBlank;
+    if (cleaned->blank.blank && truly_blank) ++blank_true_pos;
+    if (cleaned->blank.blank && !truly_blank) {
+      ++blank_false_pos;
+      misses.push_back("page " + std::to_string(i) + " (" + c.label + ") dropped as blank");
+    }
+    if (!cleaned->blank.blank && truly_blank) {
+      ++blank_false_neg;
+      misses.push_back("page " + std::to_string(i) + " (blank) kept, ink " +
+                       std::to_string(cleaned->blank.ink_fraction));
+    }
+    if (c.kind != Kind::kText) continue;
+    if (std::getenv("PROFILE") != nullptr && text_pages < 3) profile_steps(c.scan);
+    ++text_pages;
+    if (cleaned->quality.rescan) ++rescan_flags;
+    if (cleaned->skew.confidence < capture::SkewOptions{}.min_confidence) ++skew_unsure;
+    skew_errors.push_back(std::abs(cleaned->skew.degrees - c.defects.skew_degrees));
+    if (skew_errors.back() > 0.3) {
+      misses.push_back("page " + std::to_string(i) + " skew " + std::to_string(c.defects.skew_degrees) +
+                       " measured " + std::to_string(cleaned->skew.degrees));
+    }
+    if (cleaned->orientation.degrees == c.defects.orientation) {
+      ++orient_right;
+    } else {
+      misses.push_back("page " + std::to_string(i) + " orientation " + std::to_string(c.defects.orientation) +
+                       " found " + std::to_string(cleaned->orientation.degrees) + " (confidence " +
+                       std::to_string(cleaned->orientation.confidence) + ")");
+    }
+    if (cleaned->orientation.confidence < capture::OrientationOptions{}.min_confidence) ++orient_unsure;
+    if (text_seen++ % ocr_every != 0) continue;
+
+    const fs::path pdf = work / "page.pdf";
+    const auto ocr_start = std::chrono::steady_clock::now();
+    auto after = engine.value()->read(cleaned->image, {pdf, "bench"}, "bench page");
+    const double ocr_took = seconds_since(ocr_start);
+    if (!after) continue;
+    ocr_seconds.push_back(ocr_took);
+    ocr_capture_seconds.push_back(took);
+    bytes.push_back(static_cast<double>(fs::file_size(pdf)));
+    auto clean_read = engine.value()->read(c.clean, {}, "bench clean page");
+    auto before = engine.value()->read(capture::to_gray(c.scan), {}, "bench raw page");
+    if (!clean_read || !before) continue;
+    cer_clean.push_back(testgen::character_error_rate(c.truth, clean_read->text));
+    cer_before.push_back(testgen::character_error_rate(c.truth, before->text));
+    cer_after.push_back(testgen::character_error_rate(c.truth, after->text));
+    std::fprintf(stderr, "page %d: CER clean %.3f raw %.3f cleaned %.3f, %.0f KB, capture %.2fs OCR %.2fs\n", i,
+                 cer_clean.back(), cer_before.back(), cer_after.back(), bytes.back() / 1024, took, ocr_took);
+  }
+  fs::remove_all(work);
+
+  const int blanks_found = blank_true_pos + blank_false_pos;
+  const int blanks_real = blank_true_pos + blank_false_neg;
+  std::printf("pages                      %d (%d text)\n", static_cast<int>(capture_seconds.size()), text_pages);
+  std::printf("skew MAE                   %.3f deg (max %.3f), %d unsure\n", mean(skew_errors),
+              skew_errors.empty() ? 0 : *std::max_element(skew_errors.begin(), skew_errors.end()), skew_unsure);
+  std::printf("orientation accuracy       %.2f %% (%d of %d), %d unsure\n",
+              100.0 * orient_right / std::max(1, text_pages), orient_right, text_pages, orient_unsure);
+  std::printf("blank precision / recall   %.2f %% / %.2f %% (%d found, %d real)\n",
+              100.0 * blank_true_pos / std::max(1, blanks_found), 100.0 * blank_true_pos / std::max(1, blanks_real),
+              blanks_found, blanks_real);
+  std::printf("text pages flagged rescan  %d\n", rescan_flags);
+  std::printf("OCR sample                 %zu pages\n", cer_after.size());
+  std::printf("CER clean / raw / cleaned  %.2f %% / %.2f %% / %.2f %%\n", 100 * mean(cer_clean),
+              100 * mean(cer_before), 100 * mean(cer_after));
+  std::printf("PDF bytes per page         %.1f KB\n", mean(bytes) / 1024);
+  std::printf("capture time per page      %.3f s (all pages), OCR %.3f s\n", mean(capture_seconds),
+              mean(ocr_seconds));
+  std::printf("capture / OCR time         %.1f %%\n",
+              100 * mean(ocr_capture_seconds) / std::max(1e-9, mean(ocr_seconds)));
+  for (const std::string& miss : misses) std::printf("  miss: %s\n", miss.c_str());
+  return 0;
+}

@@ -1,0 +1,134 @@
+// Cleanup: dark scanner borders and punch holes found on the gray page and
+// painted white; specks removed from the binary page.
+#include <leptonica/allheaders.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "capture/capture.h"
+#include "capture/pix_adapter.h"
+#include "capture/steps.h"
+
+namespace chartroom::capture {
+
+using detail::PixPtr;
+
+namespace {
+
+struct BoxaDeleter {
+  void operator()(Boxa* boxa) const { boxaDestroy(&boxa); }
+};
+struct PixaDeleter {
+  void operator()(Pixa* pixa) const { pixaDestroy(&pixa); }
+};
+
+bool is_border(int x, int y, int w, int h, int width, int height, int dpi) {
+  const bool touches = x <= 1 || y <= 1 || x + w >= width - 1 || y + h >= height - 1;
+  // Larger than any letter: half an inch along the edge or more.
+  return touches && std::max(w, h) >= dpi / 2;
+}
+
+// A filled round blob 0.15..0.45 inch across whose centre lies within about an
+// inch of an edge, where ring binders punch.
+bool is_punch_hole(Pix* piece, int x, int y, int w, int h, int width, int height, int dpi) {
+  const int lo = dpi * 15 / 100;
+  const int hi = dpi * 45 / 100;
+  if (w < lo || h < lo || w > hi || h > hi || 4 * w < 3 * h || 4 * h < 3 * w) return false;
+  const int cx = x + w / 2;
+  const int cy = y + h / 2;
+  const int reach = dpi * 11 / 10;
+  if (cx > reach && cy > reach && cx < width - reach && cy < height - reach) return false;
+  l_int32 ink = 0;
+  pixCountPixels(piece, &ink, nullptr);
+  const double fill = static_cast<double>(ink) / (static_cast<double>(w) * h);  // a disc fills pi/4
+  return fill >= 0.6 && fill <= 0.92;
+}
+
+}  // namespace
+
+FoundMarks find_marks(const Image& page, const CleanupOptions& options) {
+  detail::quiet_leptonica();
+  FoundMarks out;
+  if ((!options.remove_borders && !options.remove_punch_holes) || page.width < 64 || page.height < 64) return out;
+  const int page_dpi = detail::dpi_or_default(page);
+  const int scale = page_dpi >= 200 ? 2 : 1;
+  const int dpi = page_dpi / scale;
+  PixPtr binary = detail::analysis_binary(page, scale == 2);
+  if (!binary) return out;
+  Pixa* raw_pixa = nullptr;
+  std::unique_ptr<Boxa, BoxaDeleter> boxes(pixConnComp(binary.get(), &raw_pixa, 8));
+  std::unique_ptr<Pixa, PixaDeleter> pixa(raw_pixa);
+  if (!boxes || !pixa) return out;
+  const int width = pixGetWidth(binary.get());
+  const int height = pixGetHeight(binary.get());
+  PixPtr mask(pixCreate(width, height, 1));
+  bool any = false;
+  const int count = boxaGetCount(boxes.get());
+  for (int i = 0; i < count; ++i) {
+    l_int32 x = 0, y = 0, w = 0, h = 0;
+    boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h);
+    if (std::max(w, h) < dpi * 15 / 100) continue;  // letters and smaller: never a border or a hole
+    PixPtr piece(pixaGetPix(pixa.get(), i, L_CLONE));
+    const Box box{x * scale, y * scale, w * scale, h * scale};
+    if (options.remove_borders && is_border(x, y, w, h, width, height, dpi)) {
+      out.found.borders.push_back(box);
+    } else if (options.remove_punch_holes && is_punch_hole(piece.get(), x, y, w, h, width, height, dpi)) {
+      out.found.punch_holes.push_back(box);
+    } else {
+      continue;
+    }
+    pixRasterop(mask.get(), x, y, w, h, PIX_SRC | PIX_DST, piece.get(), 0, 0);
+    any = true;
+  }
+  if (!any) return out;
+  // Grow the mask over the soft, lighter rim the threshold left outside.
+  const int grow = 2 * std::max(1, dpi / 100) + 1;
+  mask.reset(pixDilateBrick(nullptr, mask.get(), grow, grow));
+  if (scale == 2) {
+    PixPtr full(pixCreate(page.width, page.height, 1));
+    PixPtr doubled(pixExpandBinaryReplicate(mask.get(), 2, 2));
+    pixRasterop(full.get(), 0, 0, page.width, page.height, PIX_SRC, doubled.get(), 0, 0);
+    mask = std::move(full);
+  }
+  out.mask = detail::from_pix(mask.get(), page_dpi);
+  return out;
+}
+
+void erase_marks(Image& page, const FoundMarks& marks) {
+  const Image& mask = marks.mask;
+  if (mask.empty() || mask.width != page.width || mask.height != page.height) return;
+  for (int y = 0; y < page.height; ++y) {
+    const auto bits = mask.row(y);
+    auto row = page.row(y);
+    if (page.format == PixelFormat::kGray1) {
+      const auto bytes = static_cast<std::size_t>((page.width + 7) / 8);
+      for (std::size_t i = 0; i < bytes; ++i) row[i] = static_cast<std::uint8_t>(row[i] & ~bits[i]);
+      continue;
+    }
+    const int channels = page.format == PixelFormat::kRgb8 ? 3 : 1;
+    for (int x = 0; x < page.width; ++x) {
+      if (((bits[static_cast<std::size_t>(x >> 3)] >> (7 - (x & 7))) & 1) == 0) continue;
+      std::fill_n(row.begin() + static_cast<std::ptrdiff_t>(x) * channels, channels, std::uint8_t{255});
+    }
+  }
+}
+
+int despeckle(Image& binary, const CleanupOptions& options) {
+  detail::quiet_leptonica();
+  if (binary.format != PixelFormat::kGray1 || options.max_speck_mm <= 0 || binary.empty()) return 0;
+  const int dpi = detail::dpi_or_default(binary);
+  const int speck = static_cast<int>(options.max_speck_mm * dpi / 25.4);
+  if (speck < 1) return 0;
+  PixPtr pix = detail::to_pix(binary);
+  l_int32 changed = 0;
+  // Keep whatever is larger than a speck in either direction.
+  PixPtr kept(pixSelectBySize(pix.get(), speck, speck, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, &changed));
+  if (!kept || !changed) return 0;
+  PixPtr removed(pixXor(nullptr, pix.get(), kept.get()));
+  l_int32 specks = 0;
+  pixCountConnComp(removed.get(), 8, &specks);
+  binary = detail::from_pix(kept.get(), dpi);
+  return specks;
+}
+
+}  // namespace chartroom::capture
