@@ -21,6 +21,8 @@
 
 #include <unistd.h>
 
+#include <opencv2/core.hpp>
+
 #include "capture/capture.h"
 #include "ocr/ocr.h"
 #include "tests/gen/testgen.h"
@@ -136,6 +138,7 @@ void profile_steps(const Image& scan) {
 
 int main(int argc, char** argv) {
   ocr::limit_openmp_threads();
+  cv::setNumThreads(1);  // one core per page, like Tesseract with OMP_THREAD_LIMIT=1
   const int pages = arg(argc, argv, 1, 300);
   const int ocr_every = arg(argc, argv, 2, 10);
   const auto seed = static_cast<std::uint32_t>(arg(argc, argv, 3, 1));
@@ -184,6 +187,13 @@ int main(int argc, char** argv) {
     if (skew_errors.back() > 0.3) {
       misses.push_back("page " + std::to_string(i) + " skew " + std::to_string(c.defects.skew_degrees) +
                        " measured " + std::to_string(cleaned->skew.degrees));
+    }
+    if (cleaned->picture) {
+      const auto& d = c.defects;
+      misses.push_back("page " + std::to_string(i) + " kept as a picture (ink " + std::to_string(d.ink) + ", blur " +
+                       std::to_string(d.blur_sigma) + ", uneven " + std::to_string(d.uneven) + ", bleed " +
+                       std::to_string(d.bleed_through) + ", paper " + std::to_string(d.background) + ", bilevel " +
+                       std::to_string(d.bilevel) + ", dpi " + std::to_string(d.output_dpi) + ")");
     }
     if (cleaned->orientation.degrees == c.defects.orientation) {
       ++orient_right;

@@ -118,8 +118,8 @@ struct FoundMarks {
 };
 FoundMarks find_marks(const Image& page, const CleanupOptions& options = {});
 
-// Paints the found marks white: on a Gray1, Gray8 or Rgb8 page of the size
-// find_marks saw.
+// Paints the found marks over with paper: white on Gray1 and Rgb8 pages, the
+// surrounding paper's shade on Gray8 pages; the page has the size find_marks saw.
 void erase_marks(Image& page, const FoundMarks& marks);
 
 // Removes specks (dust, toner dots, scanner noise) from a Gray1 page; full

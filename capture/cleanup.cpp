@@ -3,6 +3,9 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
+#include <vector>
 #include <cmath>
 
 #include "capture/capture.h"
@@ -94,9 +97,69 @@ FoundMarks find_marks(const Image& page, const CleanupOptions& options) {
   return out;
 }
 
+namespace {
+
+// The paper's gray around each 32 x 32 tile, from the pixels outside the mask
+// (their 90th percentile); tiles wholly under the mask take a neighbour's.
+std::vector<int> paper_levels(const Image& gray, const Image& mask, int tile, int tx, int ty) {
+  std::vector<int> level(static_cast<std::size_t>(tx * ty), -1);
+  for (int j = 0; j < ty; ++j) {
+    for (int i = 0; i < tx; ++i) {
+      std::array<int, 256> histogram{};
+      int total = 0;
+      for (int y = j * tile; y < std::min(gray.height, (j + 1) * tile); ++y) {
+        const auto bits = mask.row(y);
+        const auto row = gray.row(y);
+        for (int x = i * tile; x < std::min(gray.width, (i + 1) * tile); ++x) {
+          if ((bits[static_cast<std::size_t>(x >> 3)] >> (7 - (x & 7))) & 1) continue;
+          ++histogram[row[static_cast<std::size_t>(x)]];
+          ++total;
+        }
+      }
+      if (total < tile) continue;
+      int seen = 0;
+      int v = 0;
+      while (v < 255 && seen + histogram[static_cast<std::size_t>(v)] < total * 9 / 10) seen += histogram[static_cast<std::size_t>(v++)];
+      level[static_cast<std::size_t>(j * tx + i)] = v;
+    }
+  }
+  // Spread known levels into unknown tiles, a ring at a time.
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::vector<int> next = level;
+    for (int j = 0; j < ty; ++j) {
+      for (int i = 0; i < tx; ++i) {
+        if (level[static_cast<std::size_t>(j * tx + i)] >= 0) continue;
+        for (const auto& [di, dj] : {std::pair{-1, 0}, std::pair{1, 0}, std::pair{0, -1}, std::pair{0, 1}}) {
+          const int ii = i + di, jj = j + dj;
+          if (ii < 0 || jj < 0 || ii >= tx || jj >= ty) continue;
+          const int known = level[static_cast<std::size_t>(jj * tx + ii)];
+          if (known >= 0) {
+            next[static_cast<std::size_t>(j * tx + i)] = known;
+            changed = true;
+            break;
+          }
+        }
+      }
+    }
+    level = std::move(next);
+  }
+  for (int& v : level) v = v < 0 ? 255 : v;
+  return level;
+}
+
+}  // namespace
+
 void erase_marks(Image& page, const FoundMarks& marks) {
   const Image& mask = marks.mask;
   if (mask.empty() || mask.width != page.width || mask.height != page.height) return;
+  // Gray pages get the paper's own shade there, so that a hole on gray or
+  // unevenly lit paper does not become a white patch with an edge around it.
+  constexpr int kTile = 32;
+  const int tx = (page.width + kTile - 1) / kTile;
+  const int ty = (page.height + kTile - 1) / kTile;
+  const std::vector<int> paper =
+      page.format == PixelFormat::kGray8 ? paper_levels(page, mask, kTile, tx, ty) : std::vector<int>{};
   for (int y = 0; y < page.height; ++y) {
     const auto bits = mask.row(y);
     auto row = page.row(y);
@@ -108,7 +171,9 @@ void erase_marks(Image& page, const FoundMarks& marks) {
     const int channels = page.format == PixelFormat::kRgb8 ? 3 : 1;
     for (int x = 0; x < page.width; ++x) {
       if (((bits[static_cast<std::size_t>(x >> 3)] >> (7 - (x & 7))) & 1) == 0) continue;
-      std::fill_n(row.begin() + static_cast<std::ptrdiff_t>(x) * channels, channels, std::uint8_t{255});
+      const auto shade = paper.empty() ? std::uint8_t{255}
+                                       : static_cast<std::uint8_t>(paper[static_cast<std::size_t>((y / kTile) * tx + x / kTile)]);
+      std::fill_n(row.begin() + static_cast<std::ptrdiff_t>(x) * channels, channels, shade);
     }
   }
 }

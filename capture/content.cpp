@@ -40,8 +40,9 @@ bool has_picture(const Image& gray) {
   const l_uint32* data = pixGetData(half.get());
   auto at = [&](int x, int y) { return static_cast<int>(GET_DATA_BYTE(data + static_cast<std::ptrdiff_t>(y) * wpl, x)); };
   // The paper's gray, tile by tile (about an inch): the 90th percentile,
-  // then the brightest of the tiles within two inches, so that neither text
-  // nor a picture darkens it and uneven lighting is followed.
+  // then the median of the tiles within two inches, so that neither text nor
+  // a picture darkens it, erased marks do not brighten it, and uneven
+  // lighting is followed.
   const int tile = std::max(32, dpi_or_default(gray) / 2);
   const int tx = (width + tile - 1) / tile;
   const int ty = (height + tile - 1) / tile;
@@ -60,16 +61,18 @@ bool has_picture(const Image& gray) {
     }
   }
   std::vector<int> local(paper.size(), 0);
+  std::vector<int> around;
   for (int j = 0; j < ty; ++j) {
     for (int i = 0; i < tx; ++i) {
-      int best = 0;
+      around.clear();
       for (int dj = -2; dj <= 2; ++dj) {
         for (int di = -2; di <= 2; ++di) {
           const int jj = j + dj, ii = i + di;
-          if (jj >= 0 && jj < ty && ii >= 0 && ii < tx) best = std::max(best, paper[static_cast<std::size_t>(jj * tx + ii)]);
+          if (jj >= 0 && jj < ty && ii >= 0 && ii < tx) around.push_back(paper[static_cast<std::size_t>(jj * tx + ii)]);
         }
       }
-      local[static_cast<std::size_t>(j * tx + i)] = best;
+      std::nth_element(around.begin(), around.begin() + static_cast<std::ptrdiff_t>(around.size() / 2), around.end());
+      local[static_cast<std::size_t>(j * tx + i)] = around[around.size() / 2];
     }
   }
   // Blocks of about 1/5 inch mostly in mid-gray: a picture's tone, which text
@@ -82,15 +85,19 @@ bool has_picture(const Image& gray) {
       const int ref = local[static_cast<std::size_t>((by / tile) * tx + bx / tile)];
       const int lo = ref * 3 / 10;
       const int hi = ref * 8 / 10;
+      const int white = ref * 9 / 10;
       int mid = 0;
+      int paper_pixels = 0;
       for (int y = by; y < by + block; ++y) {
         for (int x = bx; x < bx + block; ++x) {
           const int v = at(x, y);
           mid += v >= lo && v <= hi;
+          paper_pixels += v >= white;
         }
       }
       ++blocks;
-      pictures += 2 * mid >= block * block;
+      // Text, even faint or soft, leaves paper between its strokes.
+      pictures += 2 * mid >= block * block && 5 * paper_pixels < block * block;
     }
   }
   return blocks > 0 && pictures * 1000 >= blocks * 15;  // 1.5 % of the page or more

@@ -240,6 +240,43 @@ TEST(WritePages, GrayEncodingsAndSingleImageFormats) {
   EXPECT_EQ(two.error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST(Scan, PaperDefectsLandWhereTheySay) {
+  const RenderedPage page = render_page(sample_spec());
+  ScanDefects d;
+  d.punch_holes = true;
+  d.folded_corner = 1.0;
+  const Image holed = scan(page.image, d, 1);
+  // Three dark holes 1/2 inch from the left edge, a dark corner top right.
+  for (const double at : {0.25, 0.5, 0.75}) {
+    const int y = static_cast<int>(at * 3300);
+    EXPECT_GT(ink(holed, 140, y - 10, 160, y + 10), 350) << at;
+  }
+  EXPECT_GT(ink(holed, 2550 - 60, 0, 2550, 60), 3000);
+  EXPECT_EQ(ink(page.image, 2550 - 60, 0, 2550, 60), 0);
+  // Cut off: the header moves down by the cut, the page's bottom is gone.
+  ScanDefects cut;
+  cut.cut_off = 0.1;
+  const Image shifted = scan(page.image, cut, 1);
+  EXPECT_EQ(ink(shifted, 0, 0, 2550, 330), 0);
+  EXPECT_GT(ink(shifted, 300, 630, 1200, 1030), 2000);
+  // Faint ink never reaches black; bleed-through darkens blank paper a little.
+  ScanDefects faint;
+  faint.ink = 150;
+  const Image pale = scan(page.image, faint, 1);
+  EXPECT_EQ(ink(pale, 0, 0, 2550, 3300), 0);
+}
+
+TEST(NearBlank, EachKindHasALittleInkAndItsTruth) {
+  for (const NearBlank kind : {NearBlank::kHandwrittenLine, NearBlank::kSignature, NearBlank::kLeftBlankNotice}) {
+    const RenderedPage page = render_near_blank(kind, 3);
+    const int dark = ink(page.image, 0, 0, page.image.width, page.image.height);
+    EXPECT_GT(dark, 1000);
+    EXPECT_LT(dark, 40000);  // under half a percent of the page
+  }
+  EXPECT_EQ(render_near_blank(NearBlank::kLeftBlankNotice, 1).ground_truth, "This page intentionally left blank");
+  EXPECT_EQ(render_near_blank(NearBlank::kSignature, 1).ground_truth, "");
+}
+
 TEST(CharacterErrorRate, BasicCases) {
   EXPECT_DOUBLE_EQ(character_error_rate("hello world", "hello world"), 0.0);
   EXPECT_DOUBLE_EQ(character_error_rate("  hello \n\n world ", "hello world"), 0.0);
