@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/status.h"
+#include "app/watch.h"
 #include "ocr/ocr.h"
 
 namespace {
@@ -84,6 +85,19 @@ int main(int argc, char** argv) {
   add_store(pages);
   add_json(pages, "JSON array (fields documented in docs/json.md)");
 
+  std::filesystem::path watch_config;
+  auto* watch = app.add_subcommand(
+      "watch",
+      "Run as the scanning-room service: watch each scanner folder of the config, take each\n"
+      "batch once the scanner has finished writing it, file it, and move the originals to the\n"
+      "archive (ARCHIVE/YYYY-MM-DD/SCANNER/HASH/NAME). SIGTERM stops cleanly (pages in flight\n"
+      "are finished or parked and resume at the next start); SIGHUP reloads the config.\n"
+      "See chartroom.example.toml ([watch], [[scanner]]) and scripts/chartroom-watch.service.\n"
+      "  chartroom watch --config /etc/chartroom/chartroom.toml --store /srv/charts");
+  watch->add_option("--config", watch_config, "chartroom.toml with [watch] and one [[scanner]] per folder")
+      ->required();
+  auto* watch_store = watch->add_option("--store", common.store, "The records store folder (or [watch] store)");
+
   auto* status = app.add_subcommand(
       "status",
       "The page queue: pages waiting by step, pages finished, throughput, recent errors\n"
@@ -157,6 +171,7 @@ int main(int argc, char** argv) {
   if (import->parsed()) return run_patients_import(common, roster, format);
   if (pages->parsed()) return run_pages(common);
   if (status->parsed()) return run_status(common.store, common.json);
+  if (watch->parsed()) return run_watch(common, watch_store->count() > 0, watch_config);
   if (documents->parsed()) return run_documents(common);
   if (search->parsed()) return run_search(common, query, limit);
   if (show->parsed()) return run_show(common, id, with_text);

@@ -114,6 +114,7 @@ class Ingest {
       seal(batch);
     }
     for (const scanners::Batch& batch : collection.batches) {
+      if (stopping()) break;  // not started: taken afresh next time
       produce(batch);
     }
     queue_.close();
@@ -201,6 +202,10 @@ class Ingest {
       batch->files.push_back({opened.file->source, opened.hash, opened.size, count, false, "", opened.file->path});
       int undecodable = 0;  // a file none of whose pages decode is quarantined as a file (and kept)
       for (int index = 0; index < count; ++index) {
+        if (stopping()) {
+          fail_batch(*batch, {ErrorCode::kConflict, "stopped before its last page (chartroom is shutting down)"});
+          break;
+        }
         if (auto done = resumable(opened.hash, index, opened.file->source)) {
           // Read (or found blank) by an earlier run: not decoded or read again.
           PageText text;
@@ -285,6 +290,8 @@ class Ingest {
     std::lock_guard lock(batch.mutex);
     if (batch.failed.empty()) batch.failed = error.message;
   }
+
+  bool stopping() const { return options_.stop != nullptr && options_.stop->load(); }
 
   void page_done() {
     const int done = ++pages_done_;
@@ -522,7 +529,12 @@ Result<IngestReport> ingest(indexer::Store& store, const scanners::Collection& c
                             const IngestOptions& options) {
   auto pool = ocr::EnginePool::create(options.workers, options.ocr);
   if (!pool) return std::unexpected(pool.error());
-  Ingest run(store, options, **pool);
+  return ingest(store, collection, options, **pool);
+}
+
+Result<IngestReport> ingest(indexer::Store& store, const scanners::Collection& collection,
+                            const IngestOptions& options, ocr::EnginePool& pool) {
+  Ingest run(store, options, pool);
   return run.run(collection);
 }
 

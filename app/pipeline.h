@@ -4,6 +4,7 @@
 // a batch is classified and filed as soon as its last page is read.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -28,6 +29,10 @@ struct IngestOptions {
   // Called from any thread each time a page is done (read, resumed or
   // quarantined) with the number done so far in this run, e.g. for a progress bar.
   std::function<void(int)> on_progress;
+  // When set and true (SIGTERM in `chartroom watch`), no further page is
+  // started: pages in flight finish, their batches are parked (not filed) and
+  // the next run resumes them from the store.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Pages of one folder (the folder part of each page's source) by outcome.
@@ -70,5 +75,9 @@ struct IngestReport {
 
 Result<IngestReport> ingest(indexer::Store& store, const scanners::Collection& collection,
                             const IngestOptions& options);
+// The same with engines made once (the daemon keeps them between batches);
+// the pool must hold options.workers engines.
+Result<IngestReport> ingest(indexer::Store& store, const scanners::Collection& collection,
+                            const IngestOptions& options, ocr::EnginePool& pool);
 
 }  // namespace chartroom::app

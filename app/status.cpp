@@ -1,6 +1,10 @@
 // `chartroom status` and the reconciliation printed at the end of an ingest.
 #include "app/status.h"
 
+#include <signal.h>
+
+#include <ctime>
+#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -44,6 +48,15 @@ int run_status(const std::filesystem::path& store_path, bool json) {
     for (const auto& [state, n] : counts) out[std::string(page_state_name(state))] = n;
     return out;
   };
+  // Written every few seconds by a running `chartroom watch`.
+  std::ifstream daemon_file(store_path / "work" / "watch-status.json");
+  nlohmann::json daemon = nlohmann::json::parse(daemon_file, nullptr, false);
+  if (daemon.is_discarded() || !daemon.is_object()) daemon = nullptr;
+  if (daemon.is_object()) {
+    const auto age = std::time(nullptr) - daemon.value("heartbeat", std::int64_t{0});
+    daemon["heartbeat_age_seconds"] = age;
+    daemon["running"] = age < 30 && ::kill(daemon.value("pid", 0), 0) == 0;
+  }
   if (json) {
     nlohmann::json oldest = nullptr;
     if (status->oldest_waiting_source) {
@@ -55,7 +68,8 @@ int run_status(const std::filesystem::path& store_path, bool json) {
                 {"finished_last_hour", status->finished_last_hour},
                 {"quarantined_last_day", status->quarantined_last_day},
                 {"oldest_waiting", oldest},
-                {"recent_errors", status->recent_errors}});
+                {"recent_errors", status->recent_errors},
+                {"watch", daemon}});
     return 0;
   }
   auto list = [](const std::vector<std::pair<PageState, int>>& counts) {
@@ -75,6 +89,20 @@ int run_status(const std::filesystem::path& store_path, bool json) {
                              status->oldest_waiting_since.value_or("?"));
   } else {
     std::cout << "  oldest waiting: nothing is waiting\n";
+  }
+  if (daemon.is_object()) {
+    std::cout << fmt::format("chartroom watch: {} (pid {}, last heartbeat {} s ago), {} batch(es) in flight, "
+                             "{} waiting to retry, {} error(s) since start\n",
+                             daemon["running"].get<bool>() ? "running" : "NOT RUNNING", daemon.value("pid", 0),
+                             daemon["heartbeat_age_seconds"].get<std::int64_t>(), daemon.value("batches_in_flight", 0),
+                             daemon.value("batches_waiting_retry", 0), daemon.value("errors", 0));
+    for (const auto& scanner : daemon.value("scanners", nlohmann::json::array())) {
+      std::string oldest = scanner["oldest_waiting_seconds"].is_number()
+                               ? fmt::format(", oldest for {} s", scanner["oldest_waiting_seconds"].get<std::int64_t>())
+                               : "";
+      std::cout << fmt::format("  scanner {}: {} file(s)/folder(s) still being written{}\n",
+                               scanner.value("name", "?"), scanner.value("waiting_to_complete", 0), oldest);
+    }
   }
   return 0;
 }

@@ -1,0 +1,186 @@
+// `chartroom watch` against fake slow scanners: a TIFF written in chunks over
+// several seconds and a folder filled page by page. Nothing may be taken
+// before the scanner has finished; then everything is filed once, the
+// originals move to the archive, and SIGTERM stops the service cleanly.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace chartroom {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const fs::path kChartroom = fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom";
+const fs::path kTestpages = fs::path(CHARTROOM_BINARY_DIR) / "tests" / "gen" / "chartroom-testpages";
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  std::FILE* out = std::fopen(log.c_str(), "w");
+  if (out != nullptr) {
+    ::dup2(::fileno(out), STDOUT_FILENO);
+    ::dup2(::fileno(out), STDERR_FILENO);
+  }
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  ::execv(argv[0], argv.data());
+  ::_exit(127);
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int count_of(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+class Watch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("chartroom-watch-" + std::to_string(::getpid()));
+    fs::remove_all(root_);
+    fs::create_directories(root_ / "scanners" / "ward3");
+    fs::create_directories(root_ / "scanners" / "clinic");
+    ASSERT_EQ(wait_for(spawn({kTestpages, "--out", (root_ / "gen").string(), "--documents", "3", "--seed", "5"},
+                             root_ / "gen.log")),
+              0);
+    ASSERT_EQ(wait_for(spawn({kChartroom, "patients", "import", (root_ / "gen" / "roster.csv").string(), "--store",
+                              store().string()},
+                             root_ / "import.log")),
+              0);
+    std::ofstream(root_ / "chartroom.toml") << "[pipeline]\nworkers = 2\n"
+                                            << "[watch]\narchive = \"" << (root_ / "archive").string() << "\"\n"
+                                            << "rescan_seconds = 2\n"
+                                            << "[[scanner]]\nname = \"ward3\"\nfolder = \""
+                                            << (root_ / "scanners" / "ward3").string() << "\"\n"
+                                            << "complete = \"stable\"\nstable_seconds = 2\n"
+                                            << "[[scanner]]\nname = \"clinic\"\nfolder = \""
+                                            << (root_ / "scanners" / "clinic").string() << "\"\n"
+                                            << "complete = \"stable\"\nstable_seconds = 2\nbatch = \"folder\"\n";
+  }
+  void TearDown() override {
+    if (daemon_ > 0) {
+      ::kill(daemon_, SIGKILL);
+      wait_for(daemon_);
+    }
+    fs::remove_all(root_);
+  }
+  fs::path store() const { return root_ / "store"; }
+  std::string log() const { return slurp(root_ / "watch.log"); }
+  nlohmann::json pages() const {
+    const pid_t pid = spawn({kChartroom, "pages", "--json", "--store", store().string()}, root_ / "pages.json");
+    wait_for(pid);
+    return nlohmann::json::parse(slurp(root_ / "pages.json"), nullptr, false);
+  }
+  // Waits until `done` holds or the time is up.
+  template <typename F>
+  bool eventually(F done, std::chrono::seconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      if (done()) return true;
+      std::this_thread::sleep_for(250ms);
+    }
+    return done();
+  }
+
+  fs::path root_;
+  pid_t daemon_ = -1;
+};
+
+TEST_F(Watch, SlowWritersAreNeverTakenEarly) {
+  daemon_ = spawn({kChartroom, "watch", "--config", (root_ / "chartroom.toml").string(), "--store", store().string()},
+                  root_ / "watch.log");
+  ASSERT_TRUE(eventually([&] { return log().find("event=started") != std::string::npos; }, 60s)) << log();
+
+  // A three-page TIFF arrives in 8 chunks over 4 seconds (a pause of 0.5 s < stable_seconds = 2).
+  const std::string tiff = slurp(root_ / "gen" / "batch" / "scan_0002.tif");
+  ASSERT_GT(tiff.size(), 8U);
+  // A folder is filled with one image per second (quiet period 2 s).
+  const fs::path clinic_in = root_ / "gen" / "batch" / "clinic_scan_0003";
+  std::vector<fs::path> images;
+  for (const auto& entry : fs::directory_iterator(clinic_in)) images.push_back(entry.path());
+  std::ranges::sort(images);
+  ASSERT_EQ(images.size(), 3U);
+  const fs::path folder = root_ / "scanners" / "clinic" / "visit_0001";
+  fs::create_directories(folder);
+  {
+    std::ofstream out(root_ / "scanners" / "ward3" / "scan_0002.tif", std::ios::binary);
+    const std::size_t chunk = tiff.size() / 8 + 1;
+    for (std::size_t at = 0, i = 0; at < tiff.size(); at += chunk, ++i) {
+      out.write(tiff.data() + at, static_cast<std::streamsize>(std::min(chunk, tiff.size() - at)));
+      out.flush();
+      if (i % 2 == 0 && i / 2 < images.size()) fs::copy_file(images[i / 2], folder / images[i / 2].filename());
+      std::this_thread::sleep_for(500ms);
+      // Nothing of either may have been taken while it was being written.
+      ASSERT_EQ(log().find("event=ingested"), std::string::npos) << "taken while still being written:\n" << log();
+    }
+  }
+  ASSERT_EQ(pages().size(), 0U) << "pages recorded before the writers finished";
+
+  // Both finish; each is taken once, whole.
+  ASSERT_TRUE(eventually([&] { return count_of(log(), "event=archived") == 2; }, 240s)) << log();
+  const std::string text = log();
+  // Two batches of three whole pages each, nothing resumed from a partial read.
+  int batches = 0;
+  int pages_seen = 0;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("event=ingested") == std::string::npos) continue;
+    int b = 0;
+    int p = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "level=info event=ingested batches=%d pages=%d", &b, &p), 2) << line;
+    batches += b;
+    pages_seen += p;
+    EXPECT_NE(line.find(" quarantined=0 "), std::string::npos) << line;
+  }
+  EXPECT_EQ(batches, 2);
+  EXPECT_EQ(pages_seen, 6);
+  const auto recorded = pages();
+  ASSERT_TRUE(recorded.is_array());
+  EXPECT_EQ(recorded.size(), 6U);
+  for (const auto& page : recorded) {
+    EXPECT_TRUE(page["state"] == "filed" || page["state"] == "review") << page.dump();
+  }
+  // Originals moved to the archive (never deleted), the scanner folders emptied.
+  EXPECT_FALSE(fs::exists(root_ / "scanners" / "ward3" / "scan_0002.tif"));
+  EXPECT_FALSE(fs::exists(folder));
+  int archived = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root_ / "archive")) {
+    if (entry.is_regular_file()) ++archived;
+  }
+  EXPECT_EQ(archived, 4);
+  EXPECT_EQ(text.find("scan_0002"), std::string::npos) << "file names do not belong in the log";
+
+  // SIGTERM: a clean stop.
+  ::kill(daemon_, SIGTERM);
+  EXPECT_EQ(wait_for(daemon_), 0);
+  daemon_ = -1;
+  EXPECT_NE(log().find("event=stopped"), std::string::npos) << log();
+}
+
+}  // namespace
+}  // namespace chartroom
