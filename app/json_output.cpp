@@ -84,6 +84,7 @@ nlohmann::json report_json(const IngestReport& report) {
           {"pages_separator", report.pages_separator},
           {"pages_resumed", report.pages_resumed},
           {"seconds", round_to(report.seconds, 0.1)},
+          {"ocr_seconds", round_to(report.ocr_seconds, 0.1)},
           {"folders", folders_json(report)},
           {"quarantined", quarantined_json(report)}};
 }

@@ -402,7 +402,12 @@ class Ingest {
       return fail(ErrorCode::kIo, "cannot create the work folder " + pdf.parent_path().string() + " (" +
                                       ec.message() + "); free disk space or fix permissions, then run again");
     }
+    const auto ocr_start = std::chrono::steady_clock::now();
     auto read = engine.read(clean->image, {pdf, batch.name}, page_label(page.ref));
+    {
+      std::lock_guard lock(report_mutex_);
+      report_.ocr_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - ocr_start).count();
+    }
     if (!read) {
       if (is_environment_failure(read.error())) return std::unexpected(read.error());
       page.state = PageState::kQuarantined;

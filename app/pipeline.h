@@ -68,6 +68,7 @@ struct IngestReport {
   std::map<std::string, FolderCounts> folders;
   std::vector<QuarantinedPage> quarantined;  // every quarantined file (page -1) and page, with its reason
   double seconds = 0;
+  double ocr_seconds = 0;  // summed over workers: time inside ocr::Engine::read
   std::vector<std::string> failures;  // batches that could not be recorded (nothing of them is lost: rerun)
 
   bool all_accounted() const { return failures.empty(); }

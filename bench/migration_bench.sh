@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# A migration run of `chartroom ingest`: pages per minute, peak memory at two
+# batch sizes (it must stay flat as the page count grows: pages stream through
+# a bounded queue), and the share of worker time spent outside Tesseract.
+#
+# Generates LARGE pages (default 1000) of scanned charts, ingests the first
+# SMALL of them (default 250) into one store and all LARGE into another, each
+# under /usr/bin/time -v, and prints both. OCR time is what the workers spent
+# inside ocr::Engine::read (the report's `ocr_seconds`); the rest is decoding,
+# cleaning, classifying, filing and waiting.
+#
+#   bash bench/migration_bench.sh                     # 250 vs 1000 pages (about an hour on 2 cores)
+#   SMALL=60 LARGE=240 bash bench/migration_bench.sh  # a quicker look; scale the figures
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SMALL=${SMALL:-250}
+LARGE=${LARGE:-1000}
+WORKERS=${WORKERS:-2}
+[[ -x build/app/chartroom ]] || bash scripts/build.sh
+export OMP_THREAD_LIMIT=1
+
+work=$(mktemp -d /tmp/chartroom-migration.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# chartroom-testpages writes 1-3 pages per document and at most 500 documents
+# per call: several seeds into sub-folders until there are LARGE pages.
+mkdir -p "$work/all" "$work/small" "$work/large"
+seed=1
+count_pages() { python3 -c "
+import json,glob
+print(sum(len(d['pages']) for f in glob.glob('$work/gen-*/truth.json') for d in json.load(open(f))['documents']))"; }
+while [[ $(count_pages 2>/dev/null || echo 0) -lt $LARGE ]]; do
+  ./build/tests/gen/chartroom-testpages --out "$work/gen-$seed" --documents 200 --seed "$seed" >/dev/null
+  seed=$((seed + 1))
+done
+# Take whole files, in order, up to SMALL and LARGE pages (roster of every seed imported).
+python3 - "$work" "$SMALL" "$LARGE" <<'PY'
+import json, glob, os, sys, shutil
+work, small, large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+taken = {"small": 0, "large": 0}
+for truth in sorted(glob.glob(f"{work}/gen-*/truth.json"), key=lambda p: int(p.split("gen-")[1].split("/")[0])):
+    gen = os.path.dirname(truth)
+    for doc in json.load(open(truth))["documents"]:
+        files = sorted({p["file"] for p in doc["pages"]})
+        for which, limit in (("small", small), ("large", large)):
+            if taken[which] >= limit:
+                continue
+            for f in files:
+                src = os.path.join(gen, f)  # "batch/scan_0001.tif", "batch/clinic_scan_0003/page_1.png"
+                dst = os.path.join(work, which, os.path.basename(gen), os.path.relpath(f, "batch"))
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copy(src, dst)
+            taken[which] += len(doc["pages"])
+print(f"pages: small {taken['small']}, large {taken['large']}")
+PY
+
+run() {  # run NAME: ingest $work/NAME into its own store
+  for roster in "$work"/gen-*/roster.csv; do
+    ./build/app/chartroom patients import "$roster" --store "$work/store-$1" >/dev/null
+  done
+  /usr/bin/time -v ./build/app/chartroom ingest "$work/$1" --store "$work/store-$1" --workers "$WORKERS" --json \
+    > "$work/$1.json" 2> "$work/$1.time" || true
+}
+run small
+run large
+
+python3 - "$work" "$WORKERS" <<'PY'
+import json, re, sys
+work, workers = sys.argv[1], int(sys.argv[2])
+for name in ("small", "large"):
+    r = json.load(open(f"{work}/{name}.json"))
+    t = open(f"{work}/{name}.time").read()
+    rss_mb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
+    secs = r["seconds"]
+    outside = 1 - r.get("ocr_seconds", 0) / (workers * secs) if secs > 0 else 0
+    print(f"{name:5}: {r['pages']:5} pages in {secs:7.1f} s = {r['pages'] / secs * 60:6.1f} pages/min, "
+          f"peak RSS {rss_mb:6.1f} MB, time outside OCR {outside * 100:4.1f}% "
+          f"(filed {r['pages_filed']}, review {r['pages_review']}, quarantined {r['pages_quarantined']}, "
+          f"blank {r['pages_dropped_blank']})")
+PY
