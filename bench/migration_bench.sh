@@ -30,7 +30,8 @@ count_pages() { python3 -c "
 import json,glob
 print(sum(len(d['pages']) for f in glob.glob('$work/gen-*/truth.json') for d in json.load(open(f))['documents']))"; }
 while [[ $(count_pages 2>/dev/null || echo 0) -lt $LARGE ]]; do
-  ./build/tests/gen/chartroom-testpages --out "$work/gen-$seed" --documents 200 --seed "$seed" >/dev/null
+  docs=$(( LARGE / 2 + 2 < 200 ? LARGE / 2 + 2 : 200 ))
+  ./build/tests/gen/chartroom-testpages --out "$work/gen-$seed" --documents "$docs" --seed "$seed" >/dev/null
   seed=$((seed + 1))
 done
 # Take whole files, in order, up to SMALL and LARGE pages (roster of every seed imported).
