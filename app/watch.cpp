@@ -142,6 +142,7 @@ class Daemon {
     auto last_scan = std::chrono::steady_clock::now() - std::chrono::hours(1);
     bool dirty = true;
     bool stopping = false;
+    bool reload_pending = false;
 
     while (!stopping || busy_) {
       pollfd fds[2] = {{signal_fd, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
@@ -150,10 +151,7 @@ class Daemon {
         signalfd_siginfo info{};
         while (::read(signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
           if (info.ssi_signo == SIGHUP) {
-            sd_notify("RELOADING=1");
-            reload();
-            sd_notify("READY=1");
-            dirty = true;
+            reload_pending = true;  // applied between batches: jobs hold their scanner's tracker
           } else if (!stopping) {
             stopping = true;
             stop_ = true;  // the pipeline parks what it has not started
@@ -174,6 +172,13 @@ class Daemon {
       if (worker_.joinable() && !busy_) {
         worker_.join();
         finish_jobs();
+        dirty = true;
+      }
+      if (reload_pending && !busy_ && !worker_.joinable()) {
+        sd_notify("RELOADING=1");
+        reload();
+        sd_notify("READY=1");
+        reload_pending = false;
         dirty = true;
       }
       retry_failed();
@@ -232,9 +237,7 @@ class Daemon {
   }
 
   void reload() {
-    if (busy_) {  // the running ingest keeps its options; the new ones apply to the next batches
-      log_event("info", "reload_deferred", "reason=\"a batch is being ingested\"");
-    }
+    failed_.clear();  // their trackers may go; what failed is looked at afresh
     if (load()) {
       log_event("info", "reloaded", fmt::format("scanners={}", trackers_.size()));
       add_watches();
