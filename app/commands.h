@@ -22,6 +22,7 @@ int run_documents(const CommonOptions& common);
 int run_search(const CommonOptions& common, const std::string& query, int limit);
 int run_show(const CommonOptions& common, const std::string& id, bool with_text);
 int run_review_list(const CommonOptions& common);
+int run_train_types(const std::filesystem::path& input, const std::filesystem::path& out, double holdout);
 int run_separator_sheet(const std::string& value, const std::string& mrn, const std::filesystem::path& out);
 
 }  // namespace chartroom::app

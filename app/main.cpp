@@ -151,6 +151,20 @@ int main(int argc, char** argv) {
   sheet->add_option("--value", sheet_value, "Code 39 value of the separator barcode")->capture_default_str();
   sheet->add_option("--out", sheet_out, "Where to write it (.pdf; .png or .tif also work)")->required();
 
+  std::filesystem::path types_in;
+  std::filesystem::path types_out = "doctype.model";
+  double types_holdout = 0.2;
+  auto* train_types = app.add_subcommand(
+      "train-types",
+      "Build a document-type model from labelled text (JSON Lines: one {\"label\": ..., \"text\": ...}\n"
+      "per line) and report its accuracy on held-out documents.\n"
+      "  chartroom train-types corpus.jsonl --out doctype.model");
+  train_types->add_option("input", types_in, "Labelled documents (.jsonl)")->required();
+  train_types->add_option("--out", types_out, "Where to write the model")->capture_default_str();
+  train_types->add_option("--holdout", types_holdout, "Share kept out to calibrate and measure")
+      ->check(CLI::Range(0.05, 0.5))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   using namespace chartroom::app;
@@ -176,6 +190,7 @@ int main(int argc, char** argv) {
   if (search->parsed()) return run_search(common, query, limit);
   if (show->parsed()) return run_show(common, id, with_text);
   if (review_list->parsed()) return run_review_list(common);
+  if (train_types->parsed()) return run_train_types(types_in, types_out, types_holdout);
   if (sheet->parsed()) return run_separator_sheet(sheet_value, sheet_mrn, sheet_out);
   return 2;
 }

@@ -169,13 +169,61 @@ Segmentation split_documents(std::span<const PageText> pages, const IdentifierOp
 // Default label set (DESIGN.md).
 std::span<const std::string_view> default_document_types();
 
-// A trained linear model over TF-IDF word and character n-grams.
-class TypeModel;
+// A trained linear model over TF-IDF word and character n-grams (hashed,
+// the most frequent kept) plus the words of the title lines, with softmax
+// probabilities calibrated (temperature) on held-out documents.
+class TypeModel {
+ public:
+  // Parses a model file's content (the format `serialize` writes).
+  static Result<TypeModel> parse(std::string_view text);
+  static Result<TypeModel> load(const std::filesystem::path& path);
+  std::string serialize() const;
+
+  // Probability of each label, best first.
+  std::vector<std::pair<std::string, double>> predict(std::string_view text) const;
+  const std::vector<std::string>& labels() const { return labels_; }
+  std::size_t features() const { return idf_.size(); }
+
+ private:
+  friend struct TypeModelBuilder;
+  std::vector<std::string> labels_;
+  double temperature_ = 1;
+  std::vector<std::pair<std::uint32_t, float>> idf_;  // bucket -> idf, sorted by bucket
+  std::vector<std::vector<float>> weights_;           // per feature (idf_ order): one weight per label
+  std::vector<float> bias_;                           // per label
+};
+
+// The model shipped in the repository (classify/models/doctype.model, built
+// into the program), parsed once; nullptr when it cannot be read.
+const TypeModel* default_type_model();
+
+struct TrainOptions {
+  double holdout = 0.2;       // share of each label kept out to calibrate and measure
+  double c = 32;               // liblinear cost (L1-regularised logistic regression)
+  int max_features = 20000;   // most frequent hashed features kept
+  std::uint64_t seed = 1;
+};
+
+struct TrainReport {
+  int train_documents = 0;
+  int holdout_documents = 0;
+  double holdout_accuracy = 0;      // best label right, on documents the model never saw
+  double temperature = 1;
+  double abstain_threshold = 0.5;
+  double answered_share = 0;        // held-out documents at or above the threshold
+  double answered_accuracy = 0;     // accuracy on those
+  int nonzero_weights = 0;
+  std::vector<std::string> confusions;  // "discharge_summary -> progress_note: 3"
+};
+
+// Trains a model from (label, text) pairs with liblinear.
+Result<TypeModel> train_type_model(const std::vector<std::pair<std::string, std::string>>& labelled,
+                                   const TrainOptions& options, TrainReport* report = nullptr);
 
 struct TypeOptions {
   int title_lines = 12;           // lines at the top of the first page searched for a title
   double abstain_threshold = 0.5; // below: no type (the reviewer chooses)
-  const TypeModel* model = nullptr;  // nullptr: titles only
+  const TypeModel* model = nullptr;  // nullptr: the default model (titles only if there is none)
 };
 
 // Recognises the document type from the model (when given) and the title on

@@ -1,5 +1,6 @@
 // Document type from the title on the first page. A trained classifier over
 // the whole text replaces this when it lands; titles stay a strong cue.
+#include <algorithm>
 #include <array>
 #include <sstream>
 
@@ -73,7 +74,28 @@ namespace chartroom::classify {
 
 std::optional<DocTypeRef> classify_document_type(std::span<const PageText> pages, const TypeOptions& options) {
   if (pages.empty()) return std::nullopt;
-  return classify_document_type(pages.front(), options);
+  const std::optional<DocTypeRef> title = classify_document_type(pages.front(), TypeOptions{options.title_lines, 0, nullptr});
+  const TypeModel* model = options.model != nullptr ? options.model : default_type_model();
+  if (model == nullptr) return title;
+  std::string text;
+  for (const PageText& page : pages) {
+    if (text.size() > 20000) break;  // the first pages say what a document is
+    text += page.text;
+    text += '\n';
+  }
+  auto probabilities = model->predict(text);
+  if (title) {
+    // A printed title is strong evidence: its label's odds are multiplied.
+    double total = 0;
+    for (auto& [label, p] : probabilities) {
+      if (label == title->label) p *= 6;
+      total += p;
+    }
+    for (auto& [label, p] : probabilities) p /= total;
+    std::ranges::sort(probabilities, [](const auto& a, const auto& b) { return a.second > b.second; });
+  }
+  if (probabilities.empty() || probabilities.front().second < options.abstain_threshold) return std::nullopt;
+  return DocTypeRef{probabilities.front().first, probabilities.front().second};
 }
 
 }  // namespace chartroom::classify

@@ -31,6 +31,15 @@ struct Sample {
 // Falls back to a few built-in notes when the file is missing.
 std::vector<Sample> load_samples(const std::filesystem::path& mtsamples_csv, std::size_t limit = 0);
 
+// The document type (DESIGN.md's label set) an MTSamples row stands for, by
+// its specialty, sample name and headings (as the data README suggests);
+// empty when none fits.
+std::string sample_doc_type(const Sample& sample);
+// The form types MTSamples has no rows for, generated from templates.
+std::vector<std::string_view> form_types();
+std::string form_title(std::string_view type, std::uint64_t seed);
+std::vector<std::string> form_paragraphs(std::string_view type, const Patient& patient, std::uint64_t seed);
+
 // Writes a patient index CSV in chartroom's format (mrn,family_name,given_name,birth_date,sex).
 Status write_roster_csv(const std::vector<Patient>& patients, const std::filesystem::path& path);
 

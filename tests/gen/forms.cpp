@@ -1,0 +1,151 @@
+// Document types for the classifier: MTSamples rows mapped to chartroom's
+// label set, and the form types MTSamples lacks generated from templates.
+#include <array>
+
+#include "tests/gen/testgen.h"
+#include "tests/gen/testgen_internal.h"
+
+namespace chartroom::testgen {
+
+namespace {
+
+bool has(std::string_view text, std::string_view what) { return to_upper_ascii(text).find(what) != std::string::npos; }
+
+template <std::size_t N>
+std::string_view pick(detail::Rng& rng, const std::array<std::string_view, N>& options) {
+  return options[rng.below(N)];
+}
+
+std::string num(detail::Rng& rng, double lo, double hi, int decimals) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, rng.uniform(lo, hi));
+  return buffer;
+}
+
+}  // namespace
+
+std::string sample_doc_type(const Sample& s) {
+  const std::string all = s.paragraphs.empty() ? "" : s.paragraphs.front();
+  std::string text;
+  for (const std::string& p : s.paragraphs) text += p + " ";
+  const std::string& sp = s.specialty;
+  const std::string& name = s.title;
+  if (sp == "Discharge Summary" || has(name, "DISCHARGE SUMMARY")) return "discharge_summary";
+  if (sp == "Letters" || has(name, "LETTER")) return "correspondence";
+  if (sp == "Emergency Room Reports" || has(name, "ER VISIT") || has(name, "EMERGENCY")) return "emergency_note";
+  if (sp == "Lab Medicine - Pathology" || has(name, "PATHOLOGY") || has(text, "GROSS DESCRIPTION")) {
+    return "pathology_report";
+  }
+  if (sp == "Radiology") return "radiology_report";
+  if (sp == "SOAP / Chart / Progress Notes" || sp == "Office Notes" || has(name, "PROGRESS NOTE") ||
+      has(name, "SOAP")) {
+    return "progress_note";
+  }
+  if (sp == "Consult - History and Phy." || has(name, "HISTORY AND PHYSICAL") || has(name, "H&P")) {
+    return "history_and_physical";
+  }
+  if ((has(text, "PREOPERATIVE DIAGNOSIS") && has(text, "POSTOPERATIVE DIAGNOSIS")) &&
+      (has(text, "PROCEDURE") || has(text, "OPERATION"))) {
+    return "operative_report";
+  }
+  (void)all;
+  return "";
+}
+
+std::vector<std::string_view> form_types() { return {"lab_result", "medication_list", "consent_form", "face_sheet"}; }
+
+std::string form_title(std::string_view type, std::uint64_t seed) {
+  detail::Rng rng(seed);
+  if (type == "lab_result") {
+    return std::string(pick(rng, std::array<std::string_view, 4>{"LABORATORY RESULTS", "LAB RESULTS", "LABORATORY REPORT",
+                                                                  "CHEMISTRY PANEL RESULTS"}));
+  }
+  if (type == "medication_list") {
+    return std::string(pick(rng, std::array<std::string_view, 3>{"MEDICATION LIST", "MEDICATION RECONCILIATION",
+                                                                  "CURRENT MEDICATIONS"}));
+  }
+  if (type == "consent_form") {
+    return std::string(pick(rng, std::array<std::string_view, 4>{"CONSENT FOR SURGERY", "INFORMED CONSENT",
+                                                                  "CONSENT FOR TREATMENT", "CONSENT FOR ANESTHESIA"}));
+  }
+  return std::string(pick(rng, std::array<std::string_view, 3>{"FACE SHEET", "PATIENT FACE SHEET", "REGISTRATION FACE SHEET"}));
+}
+
+std::vector<std::string> form_paragraphs(std::string_view type, const Patient& p, std::uint64_t seed) {
+  detail::Rng rng(seed);
+  std::vector<std::string> out;
+  if (type == "lab_result") {
+    static constexpr std::array<std::string_view, 14> kTests = {
+        "Sodium", "Potassium", "Chloride", "CO2", "BUN", "Creatinine", "Glucose", "Calcium", "Hemoglobin",
+        "Hematocrit", "WBC", "Platelets", "ALT", "AST"};
+    static constexpr std::array<std::string_view, 14> kUnits = {"mmol/L", "mmol/L", "mmol/L", "mmol/L", "mg/dL",
+                                                                "mg/dL", "mg/dL", "mg/dL", "g/dL", "%", "K/uL",
+                                                                "K/uL", "U/L", "U/L"};
+    out.push_back("SPECIMEN: " + std::string(pick(rng, std::array<std::string_view, 3>{"Blood, venous", "Serum", "Plasma"})) +
+                  ". Collected " + std::to_string(1 + rng.below(12)) + "/" + std::to_string(1 + rng.below(28)) +
+                  "/2024 " + std::to_string(6 + rng.below(12)) + ":" + std::to_string(10 + rng.below(49)) +
+                  ". Ordering provider: Dr. X.");
+    const std::size_t n = 6 + rng.below(8);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t t = rng.below(kTests.size());
+      const bool flag = rng.uniform() < 0.2;
+      out.push_back(std::string(kTests[t]) + " " + num(rng, 1, 150, 1) + " " + std::string(kUnits[t]) +
+                    " Reference range " + num(rng, 1, 50, 1) + "-" + num(rng, 50, 160, 1) + (flag ? " H" : ""));
+    }
+    out.push_back("RESULT STATUS: Final. Results verified by laboratory technologist. Critical values called to "
+                  "the ordering provider.");
+  } else if (type == "medication_list") {
+    static constexpr std::array<std::string_view, 16> kDrugs = {
+        "Lisinopril 10 mg", "Metformin 500 mg", "Atorvastatin 40 mg", "Aspirin 81 mg", "Levothyroxine 50 mcg",
+        "Amlodipine 5 mg", "Omeprazole 20 mg", "Metoprolol 25 mg", "Furosemide 20 mg", "Sertraline 50 mg",
+        "Gabapentin 300 mg", "Warfarin 5 mg", "Insulin glargine 20 units", "Albuterol inhaler 2 puffs",
+        "Prednisone 10 mg", "Hydrochlorothiazide 25 mg"};
+    static constexpr std::array<std::string_view, 5> kSig = {"by mouth once daily", "by mouth twice daily",
+                                                            "at bedtime", "every 6 hours as needed",
+                                                            "subcutaneously at night"};
+    out.push_back("ALLERGIES: " + std::string(pick(rng, std::array<std::string_view, 4>{"No known drug allergies",
+                                                                                         "Penicillin (rash)",
+                                                                                         "Sulfa drugs", "Codeine"})) + ".");
+    const std::size_t n = 4 + rng.below(8);
+    for (std::size_t i = 0; i < n; ++i) {
+      out.push_back(std::to_string(i + 1) + ". " + std::string(kDrugs[rng.below(kDrugs.size())]) + " - take " +
+                    std::string(kSig[rng.below(kSig.size())]) + ". Start date " + std::to_string(1 + rng.below(12)) +
+                    "/2023. Prescriber: Dr. Y.");
+    }
+    out.push_back("Medications reviewed with the patient. Reconciled on admission and discharge. Pharmacist signature.");
+  } else if (type == "consent_form") {
+    const std::string procedure(pick(rng, std::array<std::string_view, 5>{
+        "laparoscopic cholecystectomy", "colonoscopy with possible biopsy", "total knee arthroplasty",
+        "cardiac catheterization", "blood transfusion"}));
+    out.push_back("I, the undersigned patient or legal representative, authorize Dr. X and such assistants as "
+                  "may be selected to perform the following procedure: " + procedure + ".");
+    out.push_back("The nature and purpose of the procedure, the risks, including bleeding, infection, injury to "
+                  "nearby organs, reaction to anesthesia and death, the benefits and the alternatives have been "
+                  "explained to me. I have had the opportunity to ask questions and all were answered.");
+    out.push_back("I consent to the administration of anesthesia and to the disposal of any tissue removed. I "
+                  "understand that no guarantee has been made as to the results.");
+    out.push_back("Patient signature ____________ Date ______ Witness ____________ Interpreter used: " +
+                  std::string(rng.uniform() < 0.5 ? "No" : "Yes"));
+  } else {
+    out.push_back("ADDRESS: " + std::to_string(10 + rng.below(9000)) + " " +
+                  std::string(pick(rng, std::array<std::string_view, 5>{"Main Street", "Oak Avenue", "Elm Road",
+                                                                        "Maple Drive", "Cedar Lane"})) +
+                  ", Boston, MA 02" + std::to_string(100 + rng.below(899)) + ". PHONE: (617) 555-" +
+                  std::to_string(1000 + rng.below(8999)) + ".");
+    out.push_back("SEX: " + std::string(1, p.sex) + ". MARITAL STATUS: " +
+                  std::string(pick(rng, std::array<std::string_view, 3>{"Married", "Single", "Widowed"})) +
+                  ". LANGUAGE: English. RACE/ETHNICITY: declined.");
+    out.push_back("INSURANCE: " + std::string(pick(rng, std::array<std::string_view, 5>{
+                                      "Medicare", "Medicaid", "Blue Cross Blue Shield", "Aetna", "UnitedHealthcare"})) +
+                  ". Policy number " + std::to_string(100000 + rng.below(899999)) + ". Group " +
+                  std::to_string(1000 + rng.below(8999)) + ". Guarantor: self.");
+    out.push_back("EMERGENCY CONTACT: spouse, phone (617) 555-" + std::to_string(1000 + rng.below(8999)) +
+                  ". ADMISSION DATE: 03/0" + std::to_string(1 + rng.below(9)) +
+                  "/2024. ATTENDING PHYSICIAN: Dr. Z. ADMIT TYPE: " +
+                  std::string(pick(rng, std::array<std::string_view, 3>{"Elective", "Emergency", "Urgent"})) +
+                  ". PRIMARY CARE PROVIDER: Dr. W.");
+  }
+  return out;
+}
+
+}  // namespace chartroom::testgen
