@@ -100,6 +100,8 @@ Result<Config> load_config(const std::filesystem::path& path) {
            read_number(table, "limits", "max_dimension", o.limits.max_dimension, 1, 1e6, path),
            read_number(table, "limits", "max_pages", o.limits.max_pages, 1, 1e6, path),
            read_number(table, "limits", "assumed_dpi", o.limits.assumed_dpi, 50, 2400, path),
+           read_number(table, "limits", "min_dimension", o.limits.min_dimension, 1, 10000, path),
+           read_number(table, "limits", "ocr_seconds_per_page", o.ocr.max_seconds_per_page, 0, 86400, path),
        }) {
     if (!s) return std::unexpected(s.error());
   }

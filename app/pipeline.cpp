@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -59,6 +60,12 @@ void count_page(IngestReport& report, const indexer::PageRecord& page, bool whol
     report.quarantined.push_back({page.ref.source, whole_file ? -1 : page.ref.index, page.reason});
   }
   report.pages_separator += page.state == PageState::kSeparator;
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
 }
 
 struct BatchState {
@@ -416,6 +423,13 @@ class Ingest {
     }
     if (auto s = sync_file(pdf); !s) return s;
     text = std::move(*read);
+    if (text.ocr_stopped) {  // the page is kept, image whole, and its document goes to review
+      page.needs_rescan = true;
+      page.reason += (page.reason.empty() ? "" : "; ") +
+                     std::string("OCR was stopped at the limit of ") + seconds_text(options_.ocr.max_seconds_per_page) +
+                     " per page, so its text is incomplete; check the page by eye (a cleaner scan reads faster), "
+                     "or raise [limits] ocr_seconds_per_page";
+    }
     text.barcodes = std::move(clean->barcodes);  // classify reads them beside the words
     page.text = text.text;
     page.barcodes = text.barcodes;

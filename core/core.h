@@ -127,6 +127,9 @@ struct PageText {
   float mean_confidence = 0;
   int image_width = 0;
   int image_height = 0;
+  // OCR was stopped at its time limit per page: the text (and the PDF's text
+  // layer) holds only what was read by then.
+  bool ocr_stopped = false;
 };
 
 // Where a page came from: the input file path as given (joined with its path

@@ -1,10 +1,13 @@
 // The Tesseract engine behind ocr.h. Tesseract types stay in this folder.
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <fmt/core.h>
 #include <mutex>
 #include <system_error>
 
 #include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
 #include <tesseract/renderer.h>
 #include <tesseract/resultiterator.h>
 
@@ -117,7 +120,19 @@ Result<PageText> Engine::read(const Image& page, const ReadOptions& options, con
   // The PDF renderer reads the input name as a file (JPEG passthrough); this
   // page has no file, so it must embed the image it was given.
   api.SetInputName(nullptr);
-  if (api.Recognize(nullptr) != 0) {
+  // The deadline starts here, so it bounds recognition (Tesseract checks it
+  // between words); the cancel callback checks it too, for the passes that
+  // look only at the callback.
+  tesseract::ETEXT_DESC monitor;
+  const double limit = impl_->options.max_seconds_per_page;
+  if (limit > 0) {
+    monitor.set_deadline_msecs(static_cast<std::int32_t>(std::clamp(limit * 1000.0, 1.0, 2.0e9)));
+    monitor.cancel = [](void* self, int) { return static_cast<tesseract::ETEXT_DESC*>(self)->deadline_exceeded(); };
+    monitor.cancel_this = &monitor;
+  }
+  const int recognized = api.Recognize(limit > 0 ? &monitor : nullptr);
+  const bool stopped = limit > 0 && monitor.deadline_exceeded();
+  if (recognized != 0 && !stopped) {
     api.Clear();
     return fail(ErrorCode::kOcr, fmt::format("{}: Tesseract could not recognise the page", what));
   }
@@ -127,6 +142,7 @@ Result<PageText> Engine::read(const Image& page, const ReadOptions& options, con
   result.image_height = page.height;
   result.text = take_text(api.GetUTF8Text());
   result.mean_confidence = static_cast<float>(api.MeanTextConf());
+  result.ocr_stopped = stopped;
 
   const std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
   int block = -1;

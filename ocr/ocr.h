@@ -24,6 +24,12 @@ struct EngineOptions {
   std::string tessdata_dir;  // empty = Tesseract's default
   int page_segmentation = 3; // PSM_AUTO: fully automatic layout analysis, no OSD
   int jpeg_quality = 85;     // for gray/colour page images inside the PDF
+  // Time limit for recognising one page, in seconds (0 = none). A page that
+  // takes longer (noise Tesseract reads as thousands of tiny "words") is
+  // stopped there: read() returns what it has with ocr_stopped set, so a
+  // worker is never held by one page. Layout analysis, which runs before
+  // recognition, is not covered by Tesseract's deadline.
+  double max_seconds_per_page = 120;
 };
 
 struct ReadOptions {

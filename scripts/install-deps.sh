@@ -17,6 +17,7 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev googletest libbenchmark-dev poppler-utils)
+  packages+=(clang-16 libclang-rt-16-dev)  # the fuzzers (scripts/fuzz.sh)
 fi
 
 missing=()

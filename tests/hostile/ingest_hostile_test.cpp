@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -59,6 +60,20 @@ class HostileIngest : public ::testing::Test {
     auto pages = run(chartroom + " pages --json" + store + " 2>/dev/null", *root_ / "cwd");
     ASSERT_EQ(pages.status, 0) << pages.out;
     pages_ = new nlohmann::json(nlohmann::json::parse(pages.out));
+
+    // The good scans again, into a second store, with an OCR time limit no page can meet.
+    {
+      std::ofstream config(*root_ / "slow.toml");
+      config << "[limits]\nocr_seconds_per_page = 0.001\n";
+    }
+    const std::string slow_store = " --store " + quote(*root_ / "slow-store");
+    auto slow = run(chartroom + " ingest " + quote(*root_ / "drop" / "ward 3") + slow_store + " --config " +
+                        quote(*root_ / "slow.toml"),
+                    *root_ / "cwd");
+    ASSERT_EQ(slow.status, 0) << slow.out;
+    auto slow_docs = run(chartroom + " documents --json" + slow_store + " 2>/dev/null", *root_ / "cwd");
+    ASSERT_EQ(slow_docs.status, 0) << slow_docs.out;
+    slow_documents_ = new nlohmann::json(nlohmann::json::parse(slow_docs.out));
     ready_ = true;
   }
   void SetUp() override { ASSERT_TRUE(ready_) << "making or ingesting the hostile corpus failed; see above"; }
@@ -69,6 +84,7 @@ class HostileIngest : public ::testing::Test {
     delete good_;
     delete ingest_;
     delete pages_;
+    delete slow_documents_;
   }
 
   // Two real scans of one patient's note in a folder beside the bad files (a
@@ -107,6 +123,7 @@ class HostileIngest : public ::testing::Test {
   static std::map<std::string, std::string>* good_;
   static CommandRun* ingest_;
   static nlohmann::json* pages_;
+  static nlohmann::json* slow_documents_;
 };
 
 bool HostileIngest::ready_ = false;
@@ -115,6 +132,7 @@ std::vector<hostile::Case>* HostileIngest::cases_ = nullptr;
 std::map<std::string, std::string>* HostileIngest::good_ = nullptr;
 CommandRun* HostileIngest::ingest_ = nullptr;
 nlohmann::json* HostileIngest::pages_ = nullptr;
+nlohmann::json* HostileIngest::slow_documents_ = nullptr;
 
 TEST_F(HostileIngest, TheRunCompletesAndAccountsForEveryFile) {
   EXPECT_EQ(ingest_->status, 0) << ingest_->out;
@@ -185,6 +203,27 @@ TEST_F(HostileIngest, TheStoreIsPrivateAndItsQuarantineHoldsCopiesNotLinks) {
     }
   }
   EXPECT_GE(quarantined_files, static_cast<int>(cases_->size()) - 4);  // all but the links and the pipe
+}
+
+}  // namespace
+}  // namespace chartroom
+
+namespace chartroom {
+namespace {
+
+// A page Tesseract cannot finish within [limits] ocr_seconds_per_page is
+// stopped, kept whole in its document, and the document goes to review
+// saying why; the run does not wait for it.
+TEST_F(HostileIngest, APageOverTheOcrTimeLimitIsStoppedAndSentToReviewWithTheReason) {
+  ASSERT_EQ(slow_documents_->size(), 1U) << slow_documents_->dump(2);
+  const auto& document = slow_documents_->front();
+  EXPECT_EQ(document["state"], "review");
+  EXPECT_EQ(document["pages"], 2) << document.dump(2);  // both pages kept
+  bool said = false;
+  for (const auto& reason : document["review_reasons"]) {
+    said = said || reason.get<std::string>().find("OCR was stopped at the limit of 0.001 s") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << document.dump(2);
 }
 
 }  // namespace

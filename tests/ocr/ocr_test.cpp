@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <chrono>
 
 #include "ocr/ocr.h"
 #include "ocr/pix.h"
@@ -210,6 +211,29 @@ TEST_F(OcrTest, OneBitPageBecomesAMuchSmallerG4Pdf) {
   RecordProperty("pdf_bytes_gray", std::to_string(gray_bytes));
   EXPECT_LT(bilevel_bytes * 4, gray_bytes);
   EXPECT_NE(run("qpdf --check '" + bilevel().pdf.string() + "' 2>&1; echo rc=$?").find("rc=0"), std::string::npos);
+}
+
+// A page that takes Tesseract longer than the limit is stopped there and
+// comes back marked, with what was read by then and a valid page PDF (its
+// image whole), instead of holding its worker. A 1 ms limit makes any real
+// page run over it.
+TEST_F(OcrTest, APageOverTheTimeLimitIsStoppedAndMarkedNotLeftToRun) {
+  EngineOptions options;
+  options.max_seconds_per_page = 0.001;
+  auto engine = Engine::create(options);
+  ASSERT_TRUE(engine) << engine.error().message;
+  const fs::path pdf = dir_ / "stopped.pdf";
+  const auto started = std::chrono::steady_clock::now();
+  auto text = (*engine)->read(page().image, {pdf, "stopped"}, "stopped.tif, page 1");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_TRUE(text->ocr_stopped);
+  auto letters = [](const std::string& t) { return std::ranges::count_if(t, [](unsigned char c) { return c > ' '; }); };
+  EXPECT_LT(letters(text->text), letters(page().ground_truth) / 2) << text->text;  // layout only, few or no words
+  RecordProperty("stopped_after_seconds", std::to_string(seconds));
+  EXPECT_NE(run("qpdf --check '" + pdf.string() + "' 2>&1; echo rc=$?").find("rc=0"), std::string::npos);
+
+  EXPECT_FALSE(gray().text.ocr_stopped);  // the default limit (120 s) is far from a page's time
 }
 
 TEST_F(OcrTest, RefusesAPdfPathWithoutPdfExtension) {
