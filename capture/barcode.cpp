@@ -36,9 +36,6 @@ Box bounding_box(const ZXing::Position& position) {
   return {left, top, right - left + 1, bottom - top + 1};
 }
 
-struct BoxaDeleter {
-  void operator()(Boxa* boxa) const { boxaDestroy(&boxa); }
-};
 
 // Reads the codes of `formats` in the part of `gray` at `area`, adding them
 // (in page coordinates) to `found`. zxing throws only on invalid arguments,
@@ -74,7 +71,7 @@ void read_data_matrix_labels(const Image& gray, const BarcodeOptions& options, s
   detail::PixPtr pix = detail::gray_pix(gray);
   detail::PixPtr binary(pixThresholdToBinary(pix.get(), 128));
   if (!binary) return;
-  std::unique_ptr<Boxa, BoxaDeleter> blobs(pixConnCompBB(binary.get(), 8));
+  detail::BoxaPtr blobs(pixConnCompBB(binary.get(), 8));
   if (!blobs) return;
   constexpr int kMostCandidates = 24;
   int tried = 0;

@@ -14,16 +14,13 @@ using detail::PixPtr;
 
 namespace {
 
-struct BoxaDeleter {
-  void operator()(Boxa* boxa) const { boxaDestroy(&boxa); }
-};
 struct BoxDeleter {
   void operator()(::Box* box) const { boxDestroy(&box); }
 };
 
 // Marks the size of letters: taller than ~0.8 mm, smaller than ~1/3 inch.
 int count_letter_marks(Pix* binary, int dpi) {
-  std::unique_ptr<Boxa, BoxaDeleter> boxes(pixConnCompBB(binary, 8));
+  detail::BoxaPtr boxes(pixConnCompBB(binary, 8));
   if (!boxes) return 0;
   int marks = 0;
   const int count = boxaGetCount(boxes.get());

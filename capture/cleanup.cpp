@@ -18,12 +18,6 @@ using detail::PixPtr;
 
 namespace {
 
-struct BoxaDeleter {
-  void operator()(Boxa* boxa) const { boxaDestroy(&boxa); }
-};
-struct PixaDeleter {
-  void operator()(Pixa* pixa) const { pixaDestroy(&pixa); }
-};
 
 bool is_border(int x, int y, int w, int h, int width, int height, int dpi) {
   const bool touches = x <= 1 || y <= 1 || x + w >= width - 1 || y + h >= height - 1;
@@ -59,8 +53,8 @@ FoundMarks find_marks(const Image& page, const CleanupOptions& options) {
   PixPtr binary = detail::analysis_binary(page, scale == 2);
   if (!binary) return out;
   Pixa* raw_pixa = nullptr;
-  std::unique_ptr<Boxa, BoxaDeleter> boxes(pixConnComp(binary.get(), &raw_pixa, 8));
-  std::unique_ptr<Pixa, PixaDeleter> pixa(raw_pixa);
+  detail::BoxaPtr boxes(pixConnComp(binary.get(), &raw_pixa, 8));
+  detail::PixaPtr pixa(raw_pixa);
   if (!boxes || !pixa) return out;
   const int width = pixGetWidth(binary.get());
   const int height = pixGetHeight(binary.get());

@@ -9,6 +9,8 @@
 namespace chartroom::capture::detail {
 
 void PixDeleter::operator()(Pix* pix) const { pixDestroy(&pix); }
+void BoxaDeleter::operator()(Boxa* boxa) const { boxaDestroy(&boxa); }
+void PixaDeleter::operator()(Pixa* pixa) const { pixaDestroy(&pixa); }
 
 void quiet_leptonica() {
   static std::once_flag once;

@@ -6,6 +6,8 @@
 #include "core/core.h"
 
 struct Pix;  // Leptonica's PIX (typedef struct Pix PIX)
+struct Boxa;
+struct Pixa;
 
 namespace chartroom::capture::detail {
 
@@ -14,6 +16,15 @@ struct PixDeleter {
 };
 // Owns one PIX; pixDestroy on scope exit.
 using PixPtr = std::unique_ptr<Pix, PixDeleter>;
+struct BoxaDeleter {
+  void operator()(Boxa* boxa) const;
+};
+struct PixaDeleter {
+  void operator()(Pixa* pixa) const;
+};
+// Own a Leptonica box array / pix array (e.g. from pixConnComp).
+using BoxaPtr = std::unique_ptr<Boxa, BoxaDeleter>;
+using PixaPtr = std::unique_ptr<Pixa, PixaDeleter>;
 
 // Copies an Image into a new PIX (1, 8 or 32 bpp) with its resolution.
 PixPtr to_pix(const Image& image);

@@ -20,12 +20,6 @@ using detail::PixPtr;
 
 namespace {
 
-struct BoxaDeleter {
-  void operator()(Boxa* boxa) const { boxaDestroy(&boxa); }
-};
-struct PixaDeleter {
-  void operator()(Pixa* pixa) const { pixaDestroy(&pixa); }
-};
 
 std::string format(const char* pattern, double value) {
   char text[160];
@@ -101,8 +95,8 @@ struct Marks {
 Marks edge_marks(Pix* binary, int dpi) {
   Marks marks;
   Pixa* raw_pixa = nullptr;
-  std::unique_ptr<Boxa, BoxaDeleter> boxes(pixConnComp(binary, &raw_pixa, 8));
-  std::unique_ptr<Pixa, PixaDeleter> pixa(raw_pixa);
+  detail::BoxaPtr boxes(pixConnComp(binary, &raw_pixa, 8));
+  detail::PixaPtr pixa(raw_pixa);
   if (!boxes || !pixa) return marks;
   const int width = pixGetWidth(binary);
   const int height = pixGetHeight(binary);
