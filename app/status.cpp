@@ -26,7 +26,10 @@ std::string format_reconciliation(const IngestReport& report) {
   if (!report.quarantined.empty()) {
     out += "\nQuarantined (kept in the store's quarantine/ folder; fix or rescan, then ingest again):\n";
     for (const QuarantinedPage& q : report.quarantined) {
-      out += "  " + (q.page < 0 ? q.source : page_label({q.source, q.page})) + ": " + q.reason + "\n";
+      // Reasons from the decoders already name the file; do not say it twice.
+      const bool names_file = q.reason.starts_with(q.source);
+      out += "  " + (names_file ? q.reason : (q.page < 0 ? q.source : page_label({q.source, q.page})) + ": " + q.reason) +
+             "\n";
     }
   }
   return out;
