@@ -9,6 +9,11 @@
 # inside ocr::Engine::read (the report's `ocr_seconds`); the rest is decoding,
 # cleaning, classifying, filing and waiting.
 #
+# Beside them, on the same machine and the first BASE pages (default 100),
+# plain `tesseract FILE OUT pdf` runs WORKERS processes at a time: what a site
+# without chartroom would run to get searchable PDFs. Its pages per minute is
+# the baseline for chartroom's, so the ratio holds on a noisy machine.
+#
 #   bash bench/migration_bench.sh                     # 250 vs 1000 pages (about an hour on 2 cores)
 #   SMALL=60 LARGE=240 bash bench/migration_bench.sh  # a quicker look; scale the figures
 set -euo pipefail
@@ -16,6 +21,7 @@ cd "$(dirname "$0")/.."
 SMALL=${SMALL:-250}
 LARGE=${LARGE:-1000}
 WORKERS=${WORKERS:-2}
+BASE=${BASE:-100}
 [[ -x build/app/chartroom ]] || bash scripts/build.sh
 export OMP_THREAD_LIMIT=1
 
@@ -35,10 +41,11 @@ while [[ $(count_pages 2>/dev/null || echo 0) -lt $LARGE ]]; do
   seed=$((seed + 1))
 done
 # Take whole files, in order, up to SMALL and LARGE pages (roster of every seed imported).
-python3 - "$work" "$SMALL" "$LARGE" <<'PY'
+python3 - "$work" "$SMALL" "$LARGE" "$BASE" <<'PY'
 import json, glob, os, sys, shutil
-work, small, large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+work, small, large, base = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 taken = {"small": 0, "large": 0}
+baseline, base_pages = open(f"{work}/baseline.list", "w"), 0
 for truth in sorted(glob.glob(f"{work}/gen-*/truth.json"), key=lambda p: int(p.split("gen-")[1].split("/")[0])):
     gen = os.path.dirname(truth)
     for doc in json.load(open(truth))["documents"]:
@@ -51,9 +58,22 @@ for truth in sorted(glob.glob(f"{work}/gen-*/truth.json"), key=lambda p: int(p.s
                 dst = os.path.join(work, which, os.path.basename(gen), os.path.relpath(f, "batch"))
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 shutil.copy(src, dst)
+                if which == "small" and base_pages < base:
+                    baseline.write(dst + "\n")
+            if which == "small" and base_pages < base:
+                base_pages += len(doc["pages"])
             taken[which] += len(doc["pages"])
-print(f"pages: small {taken['small']}, large {taken['large']}")
+print(f"pages: small {taken['small']}, large {taken['large']}, baseline {base_pages}")
+open(f"{work}/baseline.pages", "w").write(str(base_pages))
 PY
+
+# The baseline: plain tesseract, WORKERS processes, same pages, same machine.
+mkdir -p "$work/tess"
+base_start=$(date +%s.%N)
+nl -ba "$work/baseline.list" | while read -r n f; do printf '%s\0%s\0' "$f" "$work/tess/$n"; done |
+  xargs -0 -n 2 -P "$WORKERS" sh -c 'tesseract "$1" "$2" pdf >/dev/null 2>&1' _
+base_end=$(date +%s.%N)
+python3 -c "print($base_end - $base_start)" > "$work/baseline.seconds"
 
 run() {  # run NAME: ingest $work/NAME into its own store
   for roster in "$work"/gen-*/roster.csv; do
@@ -68,6 +88,11 @@ run large
 python3 - "$work" "$WORKERS" <<'PY'
 import json, re, sys
 work, workers = sys.argv[1], int(sys.argv[2])
+base_pages = int(open(f"{work}/baseline.pages").read())
+base_secs = float(open(f"{work}/baseline.seconds").read())
+base_rate = base_pages / base_secs * 60
+print(f"baseline: {base_pages:5} pages in {base_secs:7.1f} s = {base_rate:6.1f} pages/min "
+      f"(plain tesseract, {workers} at a time, no cleaning, classifying or filing)")
 for name in ("small", "large"):
     r = json.load(open(f"{work}/{name}.json"))
     t = open(f"{work}/{name}.time").read()
@@ -77,5 +102,5 @@ for name in ("small", "large"):
     print(f"{name:5}: {r['pages']:5} pages in {secs:7.1f} s = {r['pages'] / secs * 60:6.1f} pages/min, "
           f"peak RSS {rss_mb:6.1f} MB, time outside OCR {outside * 100:4.1f}% "
           f"(filed {r['pages_filed']}, review {r['pages_review']}, quarantined {r['pages_quarantined']}, "
-          f"blank {r['pages_dropped_blank']})")
+          f"blank {r['pages_dropped_blank']}); {r['pages'] / secs * 60 / base_rate:.2f}x the baseline's pages/min")
 PY
