@@ -11,30 +11,17 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/gen/testgen.h"
+#include "tests/support/process.h"
 
 namespace chartroom {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int status = 0;
-  std::string out;
-};
+using test::quote;
+using CommandRun = test::ShellRun;
 
-CommandRun run(const std::string& command) {
-  CommandRun result;
-  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+CommandRun run(const std::string& command) { return test::run_shell(command + " 2>/dev/null"); }
 
 struct Truth {
   std::string text;

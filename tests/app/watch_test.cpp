@@ -15,42 +15,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/process.h"
+
 namespace chartroom {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path kChartroom = fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom";
-const fs::path kTestpages = fs::path(CHARTROOM_BINARY_DIR) / "tests" / "gen" / "chartroom-testpages";
+using test::slurp;
+using test::spawn;
+using test::wait_for;
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
-  const pid_t pid = ::fork();
-  if (pid != 0) return pid;
-  std::FILE* out = std::fopen(log.c_str(), "w");
-  if (out != nullptr) {
-    ::dup2(::fileno(out), STDOUT_FILENO);
-    ::dup2(::fileno(out), STDERR_FILENO);
-  }
-  std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  ::execv(argv[0], argv.data());
-  ::_exit(127);
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+const fs::path kChartroom = test::chartroom_executable();
+const fs::path kTestpages = test::testpages_executable();
 
 int count_of(const std::string& text, const std::string& what) {
   int n = 0;

@@ -15,31 +15,20 @@
 
 #include "tests/gen/testgen.h"
 #include "tests/hostile/corpus.h"
+#include "tests/support/process.h"
 
 namespace chartroom {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int status = 0;
-  std::string out;
-};
+using test::quote;
+using CommandRun = test::ShellRun;
 
 // The command runs in `cwd`, so a name executed by a shell would leave PWNED there.
 CommandRun run(const std::string& command, const fs::path& cwd) {
-  CommandRun result;
-  FILE* pipe = ::popen(("cd '" + cwd.string() + "' && " + command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return test::run_shell("cd " + quote(cwd) + " && " + command + " 2>&1");
 }
-
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
 class HostileIngest : public ::testing::Test {
  protected:
