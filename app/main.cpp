@@ -157,7 +157,8 @@ int main(int argc, char** argv) {
   auto* train_types = app.add_subcommand(
       "train-types",
       "Build a document-type model from labelled text (JSON Lines: one {\"label\": ..., \"text\": ...}\n"
-      "per line) and report its accuracy on held-out documents.\n"
+      "per line, optionally with \"source\": renderings of one note share it and are held out together)\n"
+      "and report its accuracy on held-out documents.\n"
       "  chartroom train-types corpus.jsonl --out doctype.model");
   train_types->add_option("input", types_in, "Labelled documents (.jsonl)")->required();
   train_types->add_option("--out", types_out, "Where to write the model")->capture_default_str();

@@ -207,6 +207,7 @@ struct TrainOptions {
 struct TrainReport {
   int train_documents = 0;
   int holdout_documents = 0;
+  int holdout_sources = 0;          // distinct source documents among them
   double holdout_accuracy = 0;      // best label right, on documents the model never saw
   double temperature = 1;
   double abstain_threshold = 0.5;
@@ -214,11 +215,34 @@ struct TrainReport {
   double answered_accuracy = 0;     // accuracy on those
   int nonzero_weights = 0;
   std::vector<std::string> confusions;  // "discharge_summary -> progress_note: 3"
+  struct PerLabel {
+    std::string label;
+    int held = 0;         // held-out documents of this type
+    int predicted = 0;    // held-out documents given this type
+    int right = 0;        // of those, right
+  };
+  std::vector<PerLabel> per_label;  // precision = right / predicted, recall = right / held
+  struct Bin {
+    double from = 0, to = 0;  // confidence of the best label in [from, to)
+    int documents = 0;
+    int right = 0;
+  };
+  std::vector<Bin> calibration;  // held-out documents by confidence: is p about the share right?
 };
 
-// Trains a model from (label, text) pairs with liblinear.
-Result<TypeModel> train_type_model(const std::vector<std::pair<std::string, std::string>>& labelled,
-                                   const TrainOptions& options, TrainReport* report = nullptr);
+// One training document. Documents with the same `source` (renderings of one
+// note with different page headers or OCR noise) are held out together, so
+// the held-out figures are for notes the model never saw in any form; an
+// empty source stands for the document alone.
+struct LabelledText {
+  std::string label;
+  std::string text;
+  std::string source;
+};
+
+// Trains a model from labelled documents with liblinear.
+Result<TypeModel> train_type_model(const std::vector<LabelledText>& labelled, const TrainOptions& options,
+                                   TrainReport* report = nullptr);
 
 struct TypeOptions {
   int title_lines = 12;           // lines at the top of the first page searched for a title

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "classify/classify.h"
@@ -32,8 +34,64 @@ std::uint32_t bucket(std::string_view prefix, std::string_view a, std::string_vi
 
 }  // namespace
 
-std::unordered_map<std::uint32_t, float> type_features(std::string_view text) {
+std::string type_text(std::string_view text) {
+  // Page footers: "Page 2 of 3", "Page 2/3", "pg 2", "- 2 -" (OCR may read
+  // digits as look-alike letters).
+  static const std::regex footer(R"((\b(page|pg)\.?\s*[0-9OolI|]{1,3}(\s*(of|/)\s*[0-9OolI|]{1,3})?|^\s*-\s*[0-9OolI|]{1,3}\s*-)\s*$)",
+                                 std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+  PageText page;
+  page.text = std::string(text);
+  std::set<int> identifier_lines;
+  for (const Identifier& id : find_identifiers(page, 0)) identifier_lines.insert(id.line);
+  std::string kept;
+  kept.reserve(text.size());
+  std::istringstream lines(page.text);
+  std::string line;
+  for (int n = 0; std::getline(lines, line); ++n) {
+    if (identifier_lines.contains(n)) continue;
+    if (line.size() < 100 && std::regex_search(line, footer)) continue;
+    kept += line;
+    kept += '\n';
+  }
+  return kept;
+}
+
+std::unordered_map<std::uint32_t, float> type_features(std::string_view raw) {
+  const std::string text = type_text(raw);
+  // Title lines: the short ones among the first four lines ("DISCHARGE
+  // SUMMARY", "Knee Arthroscopy - Consult", a clinic name).
+  std::vector<bool> title_line;
+  {
+    std::istringstream lines(text);
+    int non_empty = 0;
+    for (std::string l; non_empty < 4 && std::getline(lines, l);) {
+      const std::string t = trim(l);
+      non_empty += t.empty() ? 0 : 1;
+      title_line.push_back(!t.empty() && t.size() <= 60);
+    }
+  }
   std::unordered_map<std::uint32_t, float> counts;
+  // Section headings ("CHIEF COMPLAINT:", "SUBJECTIVE:", "GROSS DESCRIPTION:")
+  // at the start of a line: the layout of a note, whole, as one feature.
+  {
+    std::istringstream lines(text);
+    for (std::string l; std::getline(lines, l);) {
+      std::string heading;
+      std::size_t i = 0;
+      while (i < l.size() && l[i] == ' ') ++i;
+      for (; i < l.size() && i < 48; ++i) {
+        const char c = l[i];
+        if (c >= 'A' && c <= 'Z') {
+          heading += static_cast<char>(c - 'A' + 'a');
+        } else if (c == ' ' || c == '/' || c == '&' || c == '-') {
+          heading += ' ';
+        } else {
+          break;
+        }
+      }
+      if (i < l.size() && l[i] == ':' && heading.size() >= 3) counts[bucket("H:", trim(heading))] += 1;
+    }
+  }
   std::string word;
   std::string previous;
   int line = 0;
@@ -42,6 +100,9 @@ std::unordered_map<std::uint32_t, float> type_features(std::string_view text) {
       counts[bucket("w:", word)] += 1;
       if (!previous.empty()) counts[bucket("b:", previous, word)] += 1;
       if (line < 12) counts[bucket("t:", word)] += 1;
+      if (line < static_cast<int>(title_line.size()) && title_line[static_cast<std::size_t>(line)]) {
+        counts[bucket("T:", word)] += 3;  // a title says more than a word of the body
+      }
       const std::string padded = " " + word + " ";
       for (std::size_t n : {3U, 5U}) {
         for (std::size_t i = 0; i + n <= padded.size(); ++i) {

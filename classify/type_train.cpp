@@ -2,6 +2,7 @@
 // regression: sparse weights, a small model file), then calibrating its
 // probabilities on held-out documents.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -35,33 +36,49 @@ std::uint64_t splitmix(std::uint64_t& state) {
 
 }  // namespace
 
-Result<TypeModel> train_type_model(const std::vector<std::pair<std::string, std::string>>& labelled,
-                                   const TrainOptions& options, TrainReport* report) {
+Result<TypeModel> train_type_model(const std::vector<LabelledText>& labelled, const TrainOptions& options,
+                                   TrainReport* report) {
   using B = TypeModelBuilder;
-  std::map<std::string, std::vector<std::size_t>> by_label;
-  for (std::size_t i = 0; i < labelled.size(); ++i) by_label[labelled[i].first].push_back(i);
-  if (by_label.size() < 3) {
-    return fail(ErrorCode::kInvalidArgument, "training needs at least 3 document types; the data has " +
-                                                 std::to_string(by_label.size()));
+  // Source documents per label, in first-seen order; a document without a
+  // source is a source of its own.
+  std::map<std::string, std::vector<std::string>> sources_by_label;
+  std::map<std::string, std::vector<std::size_t>> docs_by_source;
+  for (std::size_t i = 0; i < labelled.size(); ++i) {
+    const std::string source = labelled[i].source.empty() ? "#" + std::to_string(i) : labelled[i].source;
+    auto [it, fresh] = docs_by_source.try_emplace(source);
+    if (fresh) sources_by_label[labelled[i].label].push_back(source);
+    it->second.push_back(i);
   }
-  // Deterministic split per label, so every label is measured.
+  if (sources_by_label.size() < 3) {
+    return fail(ErrorCode::kInvalidArgument, "training needs at least 3 document types; the data has " +
+                                                 std::to_string(sources_by_label.size()));
+  }
+  // Deterministic split per label by source document, so every label is
+  // measured and no rendering of a held-out note is trained on.
   std::vector<std::size_t> train_docs;
   std::vector<std::size_t> held_docs;
+  int held_sources = 0;
   std::uint64_t state = options.seed;
-  for (auto& [label, docs] : by_label) {
-    for (std::size_t i = docs.size(); i > 1; --i) std::swap(docs[i - 1], docs[splitmix(state) % i]);
-    const std::size_t held = docs.size() < 2 ? 0 : std::max<std::size_t>(1, static_cast<std::size_t>(docs.size() * options.holdout));
-    held_docs.insert(held_docs.end(), docs.begin(), docs.begin() + static_cast<std::ptrdiff_t>(held));
-    train_docs.insert(train_docs.end(), docs.begin() + static_cast<std::ptrdiff_t>(held), docs.end());
+  for (auto& [label, sources] : sources_by_label) {
+    for (std::size_t i = sources.size(); i > 1; --i) std::swap(sources[i - 1], sources[splitmix(state) % i]);
+    const std::size_t held =
+        sources.size() < 2 ? 0 : std::max<std::size_t>(1, static_cast<std::size_t>(sources.size() * options.holdout));
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+      const std::vector<std::size_t>& docs = docs_by_source[sources[k]];
+      (k < held ? held_docs : train_docs).insert((k < held ? held_docs : train_docs).end(), docs.begin(), docs.end());
+    }
+    held_sources += static_cast<int>(held);
   }
+  std::ranges::sort(train_docs);
+  std::ranges::sort(held_docs);
   TypeModel result;
-  for (const auto& [label, docs] : by_label) B::labels(result).push_back(label);
+  for (const auto& [label, sources] : sources_by_label) B::labels(result).push_back(label);
   const auto label_index = [&](const std::string& l) {
     return static_cast<int>(std::ranges::find(B::labels(result), l) - B::labels(result).begin());
   };
 
   std::vector<std::unordered_map<std::uint32_t, float>> features(labelled.size());
-  for (std::size_t i = 0; i < labelled.size(); ++i) features[i] = detail::type_features(labelled[i].second);
+  for (std::size_t i = 0; i < labelled.size(); ++i) features[i] = detail::type_features(labelled[i].text);
   std::unordered_map<std::uint32_t, int> df;
   for (std::size_t i : train_docs) {
     for (const auto& [b, c] : features[i]) ++df[b];
@@ -102,7 +119,7 @@ Result<TypeModel> train_type_model(const std::vector<std::pair<std::string, std:
   std::vector<double> ys;
   for (std::size_t doc : train_docs) {
     rows.push_back(row(doc));
-    ys.push_back(label_index(labelled[doc].first));
+    ys.push_back(label_index(labelled[doc].label));
   }
   for (auto& r : rows) xs.push_back(r.data());
   problem prob{};
@@ -145,16 +162,29 @@ Result<TypeModel> train_type_model(const std::vector<std::pair<std::string, std:
   // Features without any weight still count in the norm; keep their idf.
 
   // Calibration: the temperature that makes held-out probabilities honest.
-  std::vector<std::vector<std::pair<std::string, double>>> held_scores;
+  // Log-probabilities at temperature 1 are the scores less a constant, so the
+  // held-out documents are read once and re-scaled for each temperature.
+  B::temperature(result) = 1;
+  std::vector<std::pair<std::vector<double>, std::size_t>> held_logp;  // per document: log p, index of its label
+  for (std::size_t doc : held_docs) {
+    std::vector<double> logp;
+    std::size_t truth = 0;
+    for (const auto& [label, p] : result.predict(labelled[doc].text)) {
+      if (label == labelled[doc].label) truth = logp.size();
+      logp.push_back(std::log(std::max(p, 1e-300)));
+    }
+    held_logp.emplace_back(std::move(logp), truth);
+  }
   double best_nll = 1e300;
   double best_t = 1;
   for (double t = 0.05; t <= 4.0; t *= 1.15) {
-    B::temperature(result) = t;
     double nll = 0;
-    for (std::size_t doc : held_docs) {
-      for (const auto& [label, p] : result.predict(labelled[doc].second)) {
-        if (label == labelled[doc].first) nll -= std::log(std::max(p, 1e-12));
-      }
+    for (const auto& [logp, truth] : held_logp) {
+      double top = -1e300;
+      for (double l : logp) top = std::max(top, l / t);
+      double total = 0;
+      for (double l : logp) total += std::exp(l / t - top);
+      nll -= logp[truth] / t - top - std::log(total);
     }
     if (nll < best_nll) {
       best_nll = nll;
@@ -166,17 +196,31 @@ Result<TypeModel> train_type_model(const std::vector<std::pair<std::string, std:
     *report = TrainReport{};
     report->train_documents = static_cast<int>(train_docs.size());
     report->holdout_documents = static_cast<int>(held_docs.size());
+    report->holdout_sources = held_sources;
     report->temperature = best_t;
     report->nonzero_weights = nonzero;
     int right = 0;
     int answered = 0;
     int answered_right = 0;
     std::map<std::string, int> confusions;
+    std::map<std::string, TrainReport::PerLabel> per_label;
+    for (const std::string& l : B::labels(result)) per_label[l].label = l;
+    constexpr std::array<double, 9> kEdges = {0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001};
+    for (std::size_t i = 0; i + 1 < kEdges.size(); ++i) report->calibration.push_back({kEdges[i], kEdges[i + 1], 0, 0});
     for (std::size_t doc : held_docs) {
-      const auto p = result.predict(labelled[doc].second);
-      const bool ok = p.front().first == labelled[doc].first;
+      const auto p = result.predict(labelled[doc].text);
+      const bool ok = p.front().first == labelled[doc].label;
+      for (TrainReport::Bin& bin : report->calibration) {
+        if (p.front().second >= bin.from && p.front().second < bin.to) {
+          ++bin.documents;
+          bin.right += ok ? 1 : 0;
+        }
+      }
       right += ok ? 1 : 0;
-      if (!ok) ++confusions[labelled[doc].first + " -> " + p.front().first];
+      ++per_label[labelled[doc].label].held;
+      ++per_label[p.front().first].predicted;
+      per_label[p.front().first].right += ok ? 1 : 0;
+      if (!ok) ++confusions[labelled[doc].label + " -> " + p.front().first];
       if (p.front().second >= report->abstain_threshold) {
         ++answered;
         answered_right += ok ? 1 : 0;
@@ -187,6 +231,7 @@ Result<TypeModel> train_type_model(const std::vector<std::pair<std::string, std:
     report->answered_share = answered / held;
     report->answered_accuracy = answered == 0 ? 0 : static_cast<double>(answered_right) / answered;
     for (const auto& [what, n] : confusions) report->confusions.push_back(what + ": " + std::to_string(n));
+    for (const auto& [label, counts] : per_label) report->per_label.push_back(counts);
   }
   return result;
 }

@@ -8,15 +8,15 @@
 namespace chartroom::classify {
 namespace {
 
-std::vector<std::pair<std::string, std::string>> form_corpus(std::uint64_t first_seed, int per_type) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<LabelledText> form_corpus(std::uint64_t first_seed, int per_type) {
+  std::vector<LabelledText> out;
   const Patient p{"48213377", "Smith", "John", "", "1962-03-14", 'M'};
   for (std::string_view type : testgen::form_types()) {
     for (int k = 0; k < per_type; ++k) {
       const std::uint64_t seed = first_seed + static_cast<std::uint64_t>(k);
       std::string text = testgen::form_title(type, seed) + "\n";
       for (const std::string& para : testgen::form_paragraphs(type, p, seed)) text += para + "\n";
-      out.emplace_back(std::string(type), text);
+      out.push_back({std::string(type), text, ""});
     }
   }
   return out;
@@ -32,7 +32,7 @@ TEST(TypeModel, TrainsSavesLoadsAndPredictsUnseenForms) {
   ASSERT_TRUE(reloaded) << reloaded.error().message;
   int right = 0;
   const auto unseen = form_corpus(9000, 5);
-  for (const auto& [label, text] : unseen) {
+  for (const auto& [label, text, source] : unseen) {
     const auto a = model->predict(text);
     const auto b = reloaded->predict(text);
     EXPECT_NEAR(a.front().second, b.front().second, 1e-3);
@@ -41,11 +41,78 @@ TEST(TypeModel, TrainsSavesLoadsAndPredictsUnseenForms) {
   EXPECT_GE(right, 18);
 }
 
+TEST(TypeModel, RenderingsOfOneNoteAreHeldOutTogether) {
+  // Seven notes a type, each in three renderings: held out by note, one note
+  // (three documents) per type; split by document it would be four.
+  std::vector<LabelledText> corpus;
+  const auto forms = form_corpus(300, 7);
+  for (std::size_t i = 0; i < forms.size(); ++i) {
+    const std::string source = "note" + std::to_string(i);
+    corpus.push_back({forms[i].label, forms[i].text, source});
+    corpus.push_back({forms[i].label, "Lakeview Clinic\n" + forms[i].text, source});
+    corpus.push_back({forms[i].label, forms[i].text + "Page 1 of 1\n", source});
+  }
+  TrainReport report;
+  auto model = train_type_model(corpus, {}, &report);
+  ASSERT_TRUE(model) << model.error().message;
+  EXPECT_EQ(report.holdout_sources, 4);
+  EXPECT_EQ(report.holdout_documents, 12);
+  EXPECT_EQ(report.train_documents, 72);
+  int held = 0, right = 0;
+  for (const TrainReport::PerLabel& l : report.per_label) {
+    held += l.held;
+    right += l.right;
+  }
+  EXPECT_EQ(held, report.holdout_documents);
+  EXPECT_NEAR(report.holdout_accuracy, static_cast<double>(right) / held, 1e-9);
+}
+
+TEST(TypeModel, PatientLinesAndFootersDoNotChangeTheType) {
+  const TypeModel* model = default_type_model();
+  ASSERT_NE(model, nullptr);
+  const std::string body =
+      "OPERATIVE REPORT\nPREOPERATIVE DIAGNOSIS: Acute appendicitis.\nPOSTOPERATIVE DIAGNOSIS: Same.\n"
+      "PROCEDURE: Laparoscopic appendectomy.\nANESTHESIA: General endotracheal.\n"
+      "The abdomen was prepped and draped in the usual sterile fashion and three ports were placed.\n";
+  const std::string page = "Patient: SMITH, JOHN\nMRN: 48213377\nDOB: 03/14/1962\n" + body + "Page 1 of 2\n";
+  const auto plain = model->predict(body);
+  const auto scanned = model->predict(page);
+  ASSERT_EQ(plain.size(), scanned.size());
+  for (std::size_t k = 0; k < plain.size(); ++k) {
+    EXPECT_EQ(plain[k].first, scanned[k].first);
+    EXPECT_DOUBLE_EQ(plain[k].second, scanned[k].second);
+  }
+  EXPECT_EQ(plain.front().first, "operative_report");
+}
+
+TEST(TypeModel, ShippedModelReadsLettersAndPathologyReports) {
+  // Worded for this test, not taken from the training corpus.
+  PageText letter;
+  letter.text =
+      "Eastbrook Family Practice\nMRN: 30214455\nJune 2, 2023\nDear Dr. Whitfield,\n"
+      "Many thanks for seeing Mrs. Alvarez today. I would appreciate your advice about her ongoing "
+      "shortness of breath, which has not settled with inhalers.\nKind regards,\nDr. Amanda Cole\n";
+  PageText pathology;
+  pathology.text =
+      "Patient: ALVAREZ, MARIA\nSURGICAL PATHOLOGY\nSPECIMEN: Skin, right cheek, punch biopsy.\n"
+      "GROSS DESCRIPTION: Received in formalin is a cylindrical core of skin, 0.4 cm in diameter, "
+      "entirely submitted.\nMICROSCOPIC: Nests of basaloid cells with peripheral palisading.\n"
+      "DIAGNOSIS: Basal cell carcinoma, nodular type, extending to the deep margin.\n";
+  const std::vector<PageText> a = {letter};
+  const std::vector<PageText> b = {pathology};
+  auto first = classify_document_type(a);
+  auto second = classify_document_type(b);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(first->label, "correspondence");
+  EXPECT_EQ(second->label, "pathology_report");
+}
+
 TEST(TypeModel, DamagedModelFileIsAClearError) {
   auto bad = TypeModel::parse("chartroom-type-model 1\nbuckets 5\n");
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("train-types"), std::string::npos);
-  EXPECT_FALSE(train_type_model({{"a", "x"}, {"b", "y"}}, {}));  // too few types
+  EXPECT_FALSE(train_type_model({{"a", "x", ""}, {"b", "y", ""}}, {}));  // too few types
 }
 
 TEST(TypeModel, ShippedModelKnowsTheDefaultLabels) {
