@@ -16,8 +16,7 @@ namespace chartroom::capture {
 
 using detail::PixPtr;
 
-namespace {
-
+namespace detail {
 
 bool is_border(int x, int y, int w, int h, int width, int height, int dpi) {
   const bool touches = x <= 1 || y <= 1 || x + w >= width - 1 || y + h >= height - 1;
@@ -41,7 +40,7 @@ bool is_punch_hole(Pix* piece, int x, int y, int w, int h, int width, int height
   return fill >= 0.6 && fill <= 0.92;
 }
 
-}  // namespace
+}  // namespace detail
 
 FoundMarks find_marks(const Image& page, const CleanupOptions& options) {
   detail::quiet_leptonica();
@@ -67,9 +66,9 @@ FoundMarks find_marks(const Image& page, const CleanupOptions& options) {
     if (std::max(w, h) < dpi * 15 / 100) continue;  // letters and smaller: never a border or a hole
     PixPtr piece(pixaGetPix(pixa.get(), i, L_CLONE));
     const Box box{x * scale, y * scale, w * scale, h * scale};
-    if (options.remove_borders && is_border(x, y, w, h, width, height, dpi)) {
+    if (options.remove_borders && detail::is_border(x, y, w, h, width, height, dpi)) {
       out.found.borders.push_back(box);
-    } else if (options.remove_punch_holes && is_punch_hole(piece.get(), x, y, w, h, width, height, dpi)) {
+    } else if (options.remove_punch_holes && detail::is_punch_hole(piece.get(), x, y, w, h, width, height, dpi)) {
       out.found.punch_holes.push_back(box);
     } else {
       continue;

@@ -26,6 +26,13 @@ Skew find_skew(const Analysis& analysis, const SkewOptions& options);
 BlankCheck check_blank(const Analysis& analysis, const BlankOptions& options);
 QualityCheck check_quality(const Image& page, const Analysis& analysis, const QualityOptions& options);
 
+// What cleanup removes, told by a connected component's box (x, y, w, h) on a
+// binary page of width x height at `dpi`: a dark scanner border (touching the
+// image edge, larger than any letter) or a punch hole (`piece` is the
+// component's own pixels: a filled disc 0.15..0.45 inch across near an edge).
+bool is_border(int x, int y, int w, int h, int width, int height, int dpi);
+bool is_punch_hole(Pix* piece, int x, int y, int w, int h, int width, int height, int dpi);
+
 }  // namespace chartroom::capture::detail
 
 namespace chartroom::capture::detail {

@@ -162,6 +162,49 @@ TEST_P(NearBlankPage, IsNeverDroppedAsBlank) {
   }
 }
 
+
+// The hard cases of the capture bench: heavy speckle (touching specks make
+// letter-high marks at half size), punch holes that a 7 degree skew brings
+// inside the margins, dark paper with strong noise, sideways scans.
+testgen::ScanDefects rough(int orientation, double skew, std::uint32_t seed) {
+  testgen::ScanDefects d;
+  d.orientation = orientation;
+  d.skew_degrees = skew;
+  d.noise_sigma = 7;
+  d.background = 215 + static_cast<int>(seed % 3) * 15;
+  d.speckle_density = 1e-3;
+  d.punch_holes = true;
+  d.dark_border = seed % 2 == 0;
+  return d;
+}
+
+TEST(Blank, HeavilySpeckledPunchedSkewedBacksideIsBlank) {
+  std::uint32_t seed = 0;
+  for (int orientation : {0, 90, 180, 270}) {
+    ++seed;
+    const double skew = seed % 2 ? 7.0 : -7.0;
+    const Image scan =
+        testgen::scan(testgen::render_blank_page(seed, seed % 2 == 1).image, rough(orientation, skew, seed), seed);
+    const BlankCheck check = check_blank(scan);
+    EXPECT_TRUE(check.blank) << "orientation " << orientation << " ink " << check.ink_fraction;
+    EXPECT_GE(check.confidence, 0.75) << "orientation " << orientation;
+  }
+}
+
+TEST_P(NearBlankPage, IsKeptUnderHeavySpeckleHolesAndSkew) {
+  std::uint32_t seed = 10;
+  for (int orientation : {0, 90, 180, 270}) {
+    ++seed;
+    const double skew = seed % 2 ? 7.0 : -7.0;
+    const Image scan =
+        testgen::scan(testgen::render_near_blank(GetParam(), seed).image, rough(orientation, skew, seed), seed);
+    const BlankCheck check = check_blank(scan);
+    EXPECT_FALSE(check.blank) << "orientation " << orientation << " ink " << check.ink_fraction;
+    // Clearly kept, not by a hair.
+    EXPECT_GE(check.confidence, 0.75) << "orientation " << orientation;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kinds, NearBlankPage,
                          ::testing::Values(testgen::NearBlank::kHandwrittenLine, testgen::NearBlank::kSignature,
                                            testgen::NearBlank::kLeftBlankNotice));
