@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "capture/capture.h"
 #include "capture/pix_adapter.h"
@@ -19,13 +21,16 @@ namespace {
 // that threshold maps to our default 0.5.
 constexpr double kUpDownScale = 16.0;
 
-// Leptonica wants 150..300 ppi text.
-PixPtr at_working_resolution(PixPtr binary, int dpi) {
+// Leptonica wants 150..300 ppi text; `dpi` becomes that of the result.
+PixPtr at_working_resolution(PixPtr binary, int& dpi) {
   while (dpi > 300 && binary) {
     binary.reset(pixReduceRankBinary2(binary.get(), 1, nullptr));  // any ink: keeps thin strokes
     dpi /= 2;
   }
-  if (dpi < 150 && binary) binary.reset(pixExpandBinaryReplicate(binary.get(), 2, 2));
+  if (dpi < 150 && binary) {
+    binary.reset(pixExpandBinaryReplicate(binary.get(), 2, 2));
+    dpi *= 2;
+  }
   return binary;
 }
 
@@ -38,6 +43,49 @@ double line_score(Pix* binary) {
   return confidence;
 }
 
+// Whether the text lines of an across page share their left edges (an upright
+// page of left-aligned text: ragged right, paragraphs, labels, indents) or
+// their right edges (the same page upside down): +1 all left, -1 all right,
+// near 0 for centred or justified text and pages with few lines. This does not
+// look at the letters at all, so it is a second opinion on Leptonica's
+// ascender count, which has little to go on when a page holds a few lines of
+// capitals and digits. Works at ~75 ppi, where a 1/6 inch closing joins the
+// words of a line.
+double left_alignment(Pix* across, int dpi) {
+  PixPtr small(pixReduceRankBinaryCascade(across, 1, 1, 0, 0));  // 1/4 size, any ink
+  if (!small) return 0;
+  const int ppi = std::max(1, dpi / 4);
+  PixPtr lines(pixCloseBrick(nullptr, small.get(), std::max(3, ppi / 6), 1));
+  if (!lines) return 0;
+  detail::BoxaPtr boxes(pixConnCompBB(lines.get(), 8));
+  if (!boxes) return 0;
+  std::vector<std::pair<int, int>> edges;  // left, right of each line of text
+  for (int i = 0; i < boxaGetCount(boxes.get()); ++i) {
+    l_int32 x = 0, y = 0, w = 0, h = 0;
+    boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h);
+    // Taller than a ruled line, lower than a picture, longer than a word or two.
+    if (h >= 3 && h <= ppi / 3 && w >= ppi / 2) edges.emplace_back(x, x + w);
+  }
+  const int tolerance = std::max(1, ppi / 25);
+  auto shared = [&](auto edge) {
+    int count = 0;
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      for (std::size_t j = 0; j < edges.size(); ++j) {
+        if (i != j && std::abs(edge(edges[i]) - edge(edges[j])) <= tolerance) {
+          ++count;
+          break;
+        }
+      }
+    }
+    return count;
+  };
+  const int left = shared([](const auto& e) { return e.first; });
+  const int right = shared([](const auto& e) { return e.second; });
+  // Three lines agreeing are the least that says anything.
+  if (std::max(left, right) < 3) return 0;
+  return static_cast<double>(left - right) / std::max<double>(6, static_cast<double>(edges.size()));
+}
+
 }  // namespace
 
 // Two questions, as flipdetect.c recommends: do the text lines run across or
@@ -48,7 +96,8 @@ Orientation detect_orientation(const Image& page, const OrientationOptions& /*op
   detail::quiet_leptonica();
   if (page.width < 64 || page.height < 64) return {};
   const Image binary = page.format == PixelFormat::kGray1 ? page : binarize(page);
-  PixPtr pix = at_working_resolution(detail::to_pix(binary), detail::dpi_or_default(page));
+  int dpi = detail::dpi_or_default(page);
+  PixPtr pix = at_working_resolution(detail::to_pix(binary), dpi);
   if (!pix) return {};
   PixPtr turned(pixRotate90(pix.get(), 1));  // a quarter clockwise
   if (!turned) return {};
@@ -62,7 +111,14 @@ Orientation detect_orientation(const Image& page, const OrientationOptions& /*op
   const double best = std::max(across, down);
   const double other = std::min(across, down);
   const double axis = best >= 3 && best >= 1.5 * other ? 1.0 : std::clamp(best / 10, 0.0, 0.45);
-  const double confidence = std::min(axis, std::clamp(std::abs(up) / kUpDownScale, 0.0, 1.0));
+  // Up or down: the ascender count, and the line edges as a second opinion.
+  // Agreeing, they add up as independent evidence; disagreeing, the page is
+  // unsure (and left as it is) unless the ascender count alone is sure.
+  const double letters = std::clamp(std::abs(up) / kUpDownScale, 0.0, 1.0);
+  const double edges = left_alignment(sideways ? turned.get() : pix.get(), dpi) * (up > 0 ? 1 : -1);
+  const double upright = edges >= 0 ? 1 - (1 - letters) * (1 - std::min(edges, 1.0))
+                                    : letters * (1 + std::max(edges, -1.0));
+  const double confidence = std::min(axis, upright);
   if (sideways) return {up > 0 ? 90 : 270, confidence};
   return {up > 0 ? 0 : 180, confidence};
 }
