@@ -10,6 +10,10 @@
 // OCR time. Deterministic for a given seed.
 //
 //   chartroom-capture-bench [PAGES=300] [OCR_EVERY=10] [SEED=1]
+//
+// ONLY=96,230 looks at those pages of the run alone (each page is made from
+// the seed and its number, so they come out the same) and prints what capture
+// found on each; DUMP=DIR also writes their scans there as PNG.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -101,6 +105,35 @@ int arg(int argc, char** argv, int at, int fallback) {
   return argc > at ? std::max(1, std::atoi(argv[at])) : fallback;
 }
 
+// The page numbers in ONLY (comma-separated); empty = every page.
+std::vector<int> only_pages() {
+  std::vector<int> pages;
+  const char* only = std::getenv("ONLY");
+  for (const char* p = only; p != nullptr && *p != '\0';) {
+    char* end = nullptr;
+    const long page = std::strtol(p, &end, 10);
+    if (end == p) break;
+    pages.push_back(static_cast<int>(page));
+    p = *end == ',' ? end + 1 : end;
+  }
+  return pages;
+}
+
+void print_details(int index, const Case& c, const capture::CleanPage& page) {
+  std::fprintf(stderr,
+               "page %d (%s): skew %.2f found %.2f (conf %.2f), orientation %d found %d (conf %.2f), blank %d "
+               "(ink %.5f, conf %.2f), picture %d, %zu barcodes\n",
+               index, c.label.c_str(), c.defects.skew_degrees, page.skew.degrees, page.skew.confidence,
+               c.defects.orientation, page.orientation.degrees, page.orientation.confidence, page.blank.blank,
+               page.blank.ink_fraction, page.blank.confidence, page.picture, page.barcodes.size());
+  for (const std::string& warning : page.warnings) std::fprintf(stderr, "  warning: %s\n", warning.c_str());
+  if (const char* dump = std::getenv("DUMP"); dump != nullptr) {
+    fs::create_directories(dump);
+    (void)capture::write_image(c.scan, fs::path(dump) / ("page-" + std::to_string(index) + "-scan.png"));
+    (void)capture::write_image(page.image, fs::path(dump) / ("page-" + std::to_string(index) + "-cleaned.png"));
+  }
+}
+
 double mean(const std::vector<double>& v) {
   double sum = 0;
   for (double x : v) sum += x;
@@ -157,7 +190,9 @@ int main(int argc, char** argv) {
   int text_pages = 0, orient_right = 0, skew_unsure = 0, orient_unsure = 0;
   int blank_true_pos = 0, blank_false_pos = 0, blank_false_neg = 0, rescan_flags = 0, text_seen = 0;
   std::vector<std::string> misses;
+  const std::vector<int> only = only_pages();
   for (int i = 0; i < pages; ++i) {
+    if (!only.empty() && std::ranges::find(only, i) == only.end()) continue;
     Case c = make_case(i, seed, patients, samples);
     const auto start = std::chrono::steady_clock::now();
     auto cleaned = capture::clean_page(c.scan);
@@ -167,6 +202,7 @@ int main(int argc, char** argv) {
       continue;
     }
     capture_seconds.push_back(took);
+    if (!only.empty()) print_details(i, c, *cleaned);
     const bool truly_blank = c.kind == Kind::kBlank;
     if (cleaned->blank.blank && truly_blank) ++blank_true_pos;
     if (cleaned->blank.blank && !truly_blank) {
