@@ -25,6 +25,23 @@ PixPtr normalized_background(Pix* gray) {
   return PixPtr(pixCopy(nullptr, gray));
 }
 
+// The page halved (2 x 2 averages rounded down, as pixScaleAreaMap2) straight
+// from its rows into an 8 bpp PIX of `dpi`, without a full-size copy first.
+PixPtr halved_gray(const Image& page, int dpi) {
+  const Image converted = page.format == PixelFormat::kGray8 ? Image{} : detail::gray_from(page);
+  const Image& gray = page.format == PixelFormat::kGray8 ? page : converted;
+  Image half = Image::blank(std::max(1, gray.width / 2), std::max(1, gray.height / 2), PixelFormat::kGray8, dpi);
+  for (int y = 0; y < gray.height / 2; ++y) {
+    const std::uint8_t* upper = gray.row(2 * y).data();
+    const std::uint8_t* lower = gray.row(2 * y + 1).data();
+    std::uint8_t* out = half.row(y).data();
+    for (int x = 0; x < gray.width / 2; ++x) {
+      out[x] = static_cast<std::uint8_t>((upper[2 * x] + upper[2 * x + 1] + lower[2 * x] + lower[2 * x + 1]) >> 2);
+    }
+  }
+  return detail::to_pix(half);
+}
+
 }  // namespace
 
 namespace detail {
@@ -35,8 +52,7 @@ PixPtr analysis_binary(const Image& page, bool halve) {
     PixPtr pix = to_pix(page);
     return halve ? PixPtr(pixReduceRankBinary2(pix.get(), 1, nullptr)) : std::move(pix);
   }
-  PixPtr gray = gray_pix(page);
-  if (halve) gray.reset(pixScaleAreaMap2(gray.get()));
+  PixPtr gray = halve ? halved_gray(page, dpi_or_default(page) / 2) : gray_pix(page);
   PixPtr norm = normalized_background(gray.get());
   return PixPtr(pixThresholdToBinary(norm.get(), 130));  // background sits at 200, ink far below
 }
@@ -52,9 +68,8 @@ Analysis analyze(const Image& page) {
     a.binary = a.scale == 2 ? PixPtr(pixReduceRankBinary2(pix.get(), 1, nullptr)) : std::move(pix);
     return a;
   }
-  PixPtr gray = gray_pix(page);
-  if (a.scale == 2) gray.reset(pixScaleAreaMap2(gray.get()));
-  a.norm = normalized_background(gray.get());
+  a.gray = a.scale == 2 ? halved_gray(page, a.dpi) : gray_pix(page);
+  a.norm = normalized_background(a.gray.get());
   a.binary.reset(pixThresholdToBinary(a.norm.get(), 130));  // background sits at 200, ink far below
   return a;
 }
@@ -79,7 +94,8 @@ Image to_gray(const Image& page) {
 Image binarize(const Image& page, const BinarizeOptions& options) {
   if (page.format == PixelFormat::kGray1 || page.empty()) return page;
   const int dpi = detail::dpi_or_default(page);
-  const Image gray_image = to_gray(page);
+  const Image converted = page.format == PixelFormat::kGray8 ? Image{} : to_gray(page);
+  const Image& gray_image = page.format == PixelFormat::kGray8 ? page : converted;
   const cv::Mat gray(gray_image.height, gray_image.width, CV_8UC1, const_cast<std::uint8_t*>(gray_image.pixels.data()),
                      static_cast<std::size_t>(gray_image.stride));
   constexpr int kShrink = 4;
@@ -93,40 +109,55 @@ Image binarize(const Image& page, const BinarizeOptions& options) {
   cv::dilate(small, paper, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, reach)));
   cv::blur(paper, paper, cv::Size(reach, reach));
   cv::max(paper, 1.0, paper);
-  cv::Mat gain = 200.0 / paper;  // norm = gray * gain
-  cv::Mat norm;
-  cv::multiply(small, gain, norm);
-  const cv::Mat norm_squares = norm.mul(norm);
+  cv::Mat norm;  // gray * 200 / paper
+  cv::divide(small, paper, norm, 200.0);
   // Window about 1/4 inch (half-window 1/8 inch): several strokes wide, so a
   // letter's inside is judged against the paper around it.
   int window = options.window > 0 ? options.window : std::max(15, dpi / 4);
   window = std::max(3, (window / kShrink) | 1);
-  cv::Mat mean, mean_squares;
+  cv::Mat mean, spread;
   cv::blur(norm, mean, cv::Size(window, window), cv::Point(-1, -1), cv::BORDER_REPLICATE);
-  cv::blur(norm_squares, mean_squares, cv::Size(window, window), cv::Point(-1, -1), cv::BORDER_REPLICATE);
-  cv::Mat variance = mean_squares - mean.mul(mean);
-  cv::max(variance, 0.0, variance);
-  cv::Mat spread;
-  cv::sqrt(variance, spread);
+  cv::multiply(norm, norm, spread);  // mean of squares, then the spread, in place
+  cv::blur(spread, spread, cv::Size(window, window), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+  cv::multiply(mean, mean, norm);  // norm is no longer needed: mean squared
+  cv::subtract(spread, norm, spread);
+  cv::max(spread, 0.0, spread);
+  cv::sqrt(spread, spread);
   const auto k = static_cast<float>(options.factor);
-  cv::Mat threshold = mean.mul(1.0f + k * (spread / 128.0f - 1.0f));
-  // Back to gray levels of the page, capped below the paper so that flat
-  // paper with noise never turns to ink.
-  cv::Mat level = threshold.mul(paper) / 200.0f;
+  // T = m * (1 + k * (s / 128 - 1)), back to gray levels of the page (* paper
+  // / 200), capped below the paper so that flat paper with noise never turns to ink.
+  cv::Mat level;
+  spread.convertTo(spread, CV_32F, k / 128.0, 1.0 - k);
+  cv::multiply(mean, spread, level);
+  cv::multiply(level, paper, level, 1.0 / 200.0);
   cv::min(level, paper * 0.9f, level);
   cv::Mat level8;
   level.convertTo(level8, CV_8U);
-  cv::Mat full_level;
-  cv::resize(level8, full_level, gray.size(), 0, 0, cv::INTER_LINEAR);
+  // The threshold surface at full width, still at a quarter of the rows;
+  // each page row blends its two nearest (as a bilinear resize would) right
+  // before it is compared, so no full-size surface is ever made.
+  cv::Mat wide;
+  cv::resize(level8, wide, cv::Size(gray.cols, level8.rows), 0, 0, cv::INTER_LINEAR);
   Image out = Image::blank(page.width, page.height, PixelFormat::kGray1, page.dpi_x);
   out.dpi_y = page.dpi_y;
+  cv::Mat row_level(1, gray.cols, CV_8UC1);
+  cv::Mat ink(1, gray.cols, CV_8UC1);
+  const double rows_per_level = static_cast<double>(gray.rows) / level8.rows;
   for (int y = 0; y < gray.rows; ++y) {
-    const std::uint8_t* g = gray.ptr<std::uint8_t>(y);
-    const std::uint8_t* t = full_level.ptr<std::uint8_t>(y);
+    const double at = std::clamp((y + 0.5) / rows_per_level - 0.5, 0.0, static_cast<double>(level8.rows - 1));
+    const int upper = static_cast<int>(at);
+    const int lower = std::min(upper + 1, level8.rows - 1);
+    const double weight = at - upper;
+    cv::addWeighted(wide.row(upper), 1.0 - weight, wide.row(lower), weight, 0.0, row_level);
+    cv::compare(gray.row(y), row_level, ink, cv::CMP_LT);  // 255 = ink
+    const std::uint8_t* m = ink.ptr<std::uint8_t>(0);
     std::uint8_t* bits = out.row(y).data();
-    for (int x = 0; x < gray.cols; ++x) {
-      if (g[x] < t[x]) bits[x >> 3] = static_cast<std::uint8_t>(bits[x >> 3] | (0x80 >> (x & 7)));
+    int x = 0;
+    for (; x + 8 <= gray.cols; x += 8, m += 8) {
+      *bits++ = static_cast<std::uint8_t>((m[0] & 0x80) | (m[1] & 0x40) | (m[2] & 0x20) | (m[3] & 0x10) |
+                                          (m[4] & 0x08) | (m[5] & 0x04) | (m[6] & 0x02) | (m[7] & 0x01));
     }
+    for (int bit = 0; x < gray.cols; ++x, ++bit, ++m) *bits = static_cast<std::uint8_t>(*bits | (*m & (0x80 >> bit)));
   }
   return out;
 }

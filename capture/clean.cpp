@@ -84,7 +84,7 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
   if (skew.confidence < min_skew) {
     // A sideways page has vertical lines, which a skew search around 0 cannot
     // see; measure it turned a quarter and keep that if clearly better.
-    detail::Analysis turned{nullptr, detail::PixPtr(pixRotate90(analysis.binary.get(), 1)), analysis.dpi,
+    detail::Analysis turned{nullptr, nullptr, detail::PixPtr(pixRotate90(analysis.binary.get(), 1)), analysis.dpi,
                             analysis.scale};
     const Skew turned_skew = detail::find_skew(turned, options.skew);
     if (turned_skew.confidence >= min_skew && turned_skew.confidence >= 2 * skew.confidence) {
@@ -133,7 +133,11 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
   }
   out.orientation = {(quarter + extra) % 360, found.confidence};
   for (Barcode& code : out.barcodes) code.box = turn_box(code.box, gray.width, gray.height, extra);
-  out.picture = colour || detail::has_picture(gray);
+  // Pictures do not care about skew or a quarter turn: the halved scan of the
+  // shared analysis serves (a page under 200 dpi is halved here).
+  out.picture = colour || (analysis.scale == 2 && analysis.gray
+                               ? detail::has_picture(analysis.gray.get(), analysis.dpi * 2)
+                               : detail::has_picture(gray));
   if (options.output_bilevel && !out.picture) {
     out.image = rotate_orthogonal(binary, extra);
   } else {

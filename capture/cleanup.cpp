@@ -92,12 +92,41 @@ FoundMarks find_marks(const Image& page, const CleanupOptions& options) {
 
 namespace {
 
-// The paper's gray around each 32 x 32 tile, from the pixels outside the mask
-// (their 90th percentile); tiles wholly under the mask take a neighbour's.
+// Which tiles hold a pixel of the mask, or touch one that does: only their
+// paper levels are ever used.
+std::vector<bool> tiles_near_mask(const Image& mask, int tile, int tx, int ty) {
+  std::vector<bool> marked(static_cast<std::size_t>(tx * ty), false);
+  const auto bytes = static_cast<std::size_t>((mask.width + 7) / 8);
+  for (int y = 0; y < mask.height; ++y) {
+    const auto bits = mask.row(y);
+    for (std::size_t b = 0; b < bytes; ++b) {
+      if (bits[b] != 0) marked[static_cast<std::size_t>((y / tile) * tx + static_cast<int>(b * 8) / tile)] = true;
+    }
+  }
+  std::vector<bool> near = marked;
+  for (int j = 0; j < ty; ++j) {
+    for (int i = 0; i < tx; ++i) {
+      if (!marked[static_cast<std::size_t>(j * tx + i)]) continue;
+      for (int jj = std::max(0, j - 1); jj <= std::min(ty - 1, j + 1); ++jj) {
+        for (int ii = std::max(0, i - 1); ii <= std::min(tx - 1, i + 1); ++ii) near[static_cast<std::size_t>(jj * tx + ii)] = true;
+      }
+    }
+  }
+  return near;
+}
+
+// The paper's gray around each 32 x 32 tile near the mask, from the pixels
+// outside the mask (their 90th percentile); tiles wholly under the mask take a
+// neighbour's. Tiles far from the mask are never painted and stay white.
 std::vector<int> paper_levels(const Image& gray, const Image& mask, int tile, int tx, int ty) {
+  const std::vector<bool> near = tiles_near_mask(mask, tile, tx, ty);
   std::vector<int> level(static_cast<std::size_t>(tx * ty), -1);
   for (int j = 0; j < ty; ++j) {
     for (int i = 0; i < tx; ++i) {
+      if (!near[static_cast<std::size_t>(j * tx + i)]) {
+        level[static_cast<std::size_t>(j * tx + i)] = 255;
+        continue;
+      }
       std::array<int, 256> histogram{};
       int total = 0;
       for (int y = j * tile; y < std::min(gray.height, (j + 1) * tile); ++y) {

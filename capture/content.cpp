@@ -33,17 +33,22 @@ bool has_picture(const Image& gray) {
   if (gray.format == PixelFormat::kGray1 || gray.width < 256 || gray.height < 256) return false;
   PixPtr pix = gray_pix(gray);
   PixPtr half(pixScaleAreaMap2(pix.get()));
-  if (!half) return false;
-  const int width = pixGetWidth(half.get());
-  const int height = pixGetHeight(half.get());
-  const int wpl = pixGetWpl(half.get());
-  const l_uint32* data = pixGetData(half.get());
+  return half && has_picture(half.get(), dpi_or_default(gray));
+}
+
+bool has_picture(Pix* half, int dpi) {
+  quiet_leptonica();
+  if (half == nullptr || pixGetDepth(half) != 8 || pixGetWidth(half) < 128 || pixGetHeight(half) < 128) return false;
+  const int width = pixGetWidth(half);
+  const int height = pixGetHeight(half);
+  const int wpl = pixGetWpl(half);
+  const l_uint32* data = pixGetData(half);
   auto at = [&](int x, int y) { return static_cast<int>(GET_DATA_BYTE(data + static_cast<std::ptrdiff_t>(y) * wpl, x)); };
   // The paper's gray, tile by tile (about an inch): the 90th percentile,
   // then the median of the tiles within two inches, so that neither text nor
   // a picture darkens it, erased marks do not brighten it, and uneven
   // lighting is followed.
-  const int tile = std::max(32, dpi_or_default(gray) / 2);
+  const int tile = std::max(32, dpi / 2);
   const int tx = (width + tile - 1) / tile;
   const int ty = (height + tile - 1) / tile;
   std::vector<int> paper(static_cast<std::size_t>(tx * ty), 255);

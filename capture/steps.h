@@ -14,6 +14,7 @@ PixPtr analysis_binary(const Image& page, bool halve = false);
 // The measurement images of one page, made once and shared by the blank
 // check, the quality checks and the skew search.
 struct Analysis {
+  PixPtr gray;    // 8 bpp, the page at this size as it is (null for a Gray1 page)
   PixPtr norm;    // 8 bpp, paper flattened to 200 (null for a Gray1 page)
   PixPtr binary;  // ink = darker than 130 in `norm` (or the Gray1 page itself)
   int dpi = 300;  // of these images
@@ -44,5 +45,7 @@ bool is_colourful(const Image& page);
 // True when a gray page holds a photograph or other continuous-tone picture
 // (areas of mid-gray that text never makes); such pages are not made bilevel.
 bool has_picture(const Image& gray);
+// The same on the page already halved (`half`, 8 bpp) of a page of `dpi`.
+bool has_picture(Pix* half, int dpi);
 
 }  // namespace chartroom::capture::detail

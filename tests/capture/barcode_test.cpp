@@ -103,10 +103,39 @@ INSTANTIATE_TEST_SUITE_P(Formats, LabelScan,
                          ::testing::Values(Label{"QRCode", "MRN:00012345|DOB:1961-02-03", 90, 330},
                                            Label{"DataMatrix", "MRN00012345", 180, 120},
                                            Label{"DataMatrix", "MRN00012345", 90, 330},
-                                           Label{"PDF417", "CHART 00012345 DISCHARGE", 270, 240}));
+                                           Label{"PDF417", "CHART 00012345 DISCHARGE", 270, 240},
+                                           Label{"Code128", "00012345", 90, 420},
+                                           Label{"Code39", "SEP-7", 180, 480}));
 
 TEST(Barcodes, TextPageWithoutCodesHasNone) {
   EXPECT_TRUE(read_barcodes(test::text_page(30)).empty());
+}
+
+// A chart page scanned with every defect the capture bench uses (the reader
+// looks only where something code-like is, and must still find the label).
+TEST(Barcodes, LabelOnADirtySkewedSidewaysScanIsRead) {
+  auto code = render_barcode("QRCode", "MRN:00012345", 300, 300, 300);
+  ASSERT_TRUE(code) << code.error().message;
+  Image page = test::text_page(20);
+  const Image code_gray = to_gray(*code);
+  for (int y = 0; y < code_gray.height; ++y) {
+    std::copy_n(code_gray.row(y).begin(), code_gray.width, page.row(page.height - 600 + y).begin() + 300);
+  }
+  testgen::ScanDefects defects;
+  defects.orientation = 270;
+  defects.skew_degrees = -6.5;
+  defects.noise_sigma = 7;
+  defects.background = 215;
+  defects.speckle_density = 8e-4;
+  defects.dark_border = true;
+  defects.punch_holes = true;
+  defects.uneven = 50;
+  auto cleaned = clean_page(testgen::scan(page, defects, 11));
+  ASSERT_TRUE(cleaned) << cleaned.error().message;
+  const Barcode* found = find(cleaned->barcodes, "QRCode");
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->value, "MRN:00012345");
+  EXPECT_EQ(cleaned->barcodes.size(), 1u);  // once, though seen in more than one area
 }
 
 TEST(SeparatorSheetTest, RefusesAValueCode39CannotHold) {
