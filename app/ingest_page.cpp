@@ -1,0 +1,160 @@
+// The workers' step of an ingest run: each page cleaned, read and committed.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "app/ingest_internal.h"
+
+namespace chartroom::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The store or the work folder cannot be written (disk full, read-only): not
+// the page's fault, so the page is not quarantined; the run stops filing.
+bool is_environment_failure(const Error& error) {
+  return error.code == ErrorCode::kIo || error.code == ErrorCode::kDatabase ||
+         (error.code == ErrorCode::kOcr && error.message.find("could not write") != std::string::npos);
+}
+
+// A page PDF is durable before its page is recorded as read.
+Status sync_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    return fail(ErrorCode::kIo, "cannot write " + path.string() + " (" + std::strerror(err) +
+                                    "); free disk space or fix permissions, then run again");
+  }
+  ::close(fd);
+  return {};
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
+
+}  // namespace
+
+namespace detail {
+
+void Ingest::work() {
+  auto engine = pool_.lease();
+  while (auto task = queue_.pop()) {
+    BatchState& batch = *task->batch;
+    indexer::PageRecord result;
+    {
+      std::lock_guard lock(batch.mutex);
+      result = batch.pages[task->slot];
+    }
+    PageText text;
+    try {
+      if (auto s = process_page(*engine, batch, task->image, result, text); !s) fail_batch(batch, s.error());
+    } catch (const std::exception& e) {  // e.g. out of memory on a huge page: lose the page, not the run
+      result.state = PageState::kQuarantined;
+      result.reason = page_label(result.ref) + ": could not be processed (" + e.what() + ")";
+    }
+    text.words.clear();  // classification reads the text only; keep memory per page small
+    text.words.shrink_to_fit();
+    bool ready = false;
+    {
+      std::lock_guard lock(batch.mutex);
+      batch.pages[task->slot] = std::move(result);
+      batch.texts[task->slot] = std::move(text);
+      --batch.pending;
+      ready = batch.sealed && batch.pending == 0 && !batch.finalized;
+      if (ready) batch.finalized = true;
+    }
+    page_done();
+    if (ready) finalize_guarded(batch);
+  }
+}
+
+capture::CleanOptions Ingest::debug_options(const PageRef& ref) const {
+  capture::CleanOptions options = options_.clean;
+  if (options.debug_dir.empty()) return options;
+  std::string name = fs::path(ref.source).filename().string() + "-p" + std::to_string(ref.index + 1);
+  for (char& c : name) {
+    if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 32) c = '_';
+  }
+  options.debug_name = name;
+  return options;
+}
+
+Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image& scan,
+                            indexer::PageRecord& page, PageText& text) {
+  auto clean = capture::clean_page(scan, debug_options(page.ref));
+  if (!clean) {
+    page.state = PageState::kQuarantined;
+    page.reason = page_label(page.ref) + ": " + clean.error().message;
+    return {};
+  }
+  page.orientation = clean->orientation.degrees;
+  page.skew = clean->skew.degrees;
+  page.blank = clean->blank.blank;
+  for (const std::string& warning : clean->warnings) {
+    page.reason += (page.reason.empty() ? "" : "; ") + warning;
+  }
+  if (clean->quality.rescan && !clean->blank.blank) {
+    page.needs_rescan = true;
+    std::string problems;
+    for (const std::string& problem : clean->quality.problems) problems += (problems.empty() ? "" : ", ") + problem;
+    page.reason = "rescan: " + problems + (page.reason.empty() ? "" : "; " + page.reason);
+  }
+  page.state = PageState::kCleaned;
+  if (auto s = save(page, batch); !s) return s;
+  if (clean->blank.blank) {
+    page.state = PageState::kDroppedBlank;
+    return {};
+  }
+  const fs::path pdf = store_.page_pdf_path(page.file_hash, page.ref.index);
+  std::error_code ec;
+  fs::create_directories(pdf.parent_path(), ec);
+  for (const fs::path& dir : {pdf.parent_path().parent_path(), pdf.parent_path()}) {
+    if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);  // patient data: 0700
+  }
+  if (ec) {
+    return fail(ErrorCode::kIo, "cannot create the work folder " + pdf.parent_path().string() + " (" +
+                                    ec.message() + "); free disk space or fix permissions, then run again");
+  }
+  const auto ocr_start = std::chrono::steady_clock::now();
+  auto read = engine.read(clean->image, {pdf, batch.name}, page_label(page.ref));
+  {
+    std::lock_guard lock(report_mutex_);
+    report_.ocr_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - ocr_start).count();
+  }
+  if (!read) {
+    if (is_environment_failure(read.error())) return std::unexpected(read.error());
+    page.state = PageState::kQuarantined;
+    page.reason = read.error().message;
+    return {};
+  }
+  if (auto s = sync_file(pdf); !s) return s;
+  text = std::move(*read);
+  if (text.ocr_stopped) {  // the page is kept, image whole, and its document goes to review
+    page.needs_rescan = true;
+    page.reason += (page.reason.empty() ? "" : "; ") +
+                   std::string("OCR was stopped at the limit of ") + seconds_text(options_.ocr.max_seconds_per_page) +
+                   " per page, so its text is incomplete; check the page by eye (a cleaner scan reads faster), "
+                   "or raise [limits] ocr_seconds_per_page";
+  }
+  text.barcodes = std::move(clean->barcodes);  // classify reads them beside the words
+  page.text = text.text;
+  page.barcodes = text.barcodes;
+  page.ocr_confidence = text.mean_confidence;
+  page.page_pdf = pdf;
+  page.state = PageState::kRead;
+  return save(page, batch);
+}
+
+}  // namespace detail
+
+}  // namespace chartroom::app
