@@ -6,427 +6,239 @@
 #include <signal.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <cstddef>
+#include <algorithm>
 #include <cstring>
-#include <ctime>
-#include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include "app/config.h"
 #include "app/pipeline.h"
+#include "app/watch_internal.h"
 #include "capture/capture.h"
 
 namespace chartroom::app {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::system_clock;
 
-namespace {
+namespace detail {
 
-// One line per event, key=value: document ids and content hashes, never file
-// or patient names.
-void log_event(std::string_view level, std::string_view event, const std::string& fields = "") {
-  static std::mutex mutex;
-  std::lock_guard lock(mutex);
-  std::cerr << "level=" << level << " event=" << event << (fields.empty() ? "" : " ") << fields << "\n" << std::flush;
-}
-
-// systemd's notify protocol: one datagram to $NOTIFY_SOCKET (no libsystemd needed).
-void sd_notify(const char* message) {
-  const char* path = std::getenv("NOTIFY_SOCKET");
-  if (path == nullptr || *path == '\0') return;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  const std::size_t len = std::strlen(path);
-  if (len >= sizeof addr.sun_path) return;
-  std::memcpy(addr.sun_path, path, len);
-  if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';  // abstract socket
-  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
-  (void)::sendto(fd, message, std::strlen(message), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&addr),
-                 static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len));
-  ::close(fd);
-}
-
-std::string today_utc() {
-  const std::time_t t = Clock::to_time_t(Clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-// Moves a file into place without ever losing it: rename, or across file
-// systems copy + fsync + rename, and only then remove the original.
-Status move_file(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::create_directories(to.parent_path(), ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot create the archive folder " + to.parent_path().string() + ": " + ec.message());
-  if (fs::exists(to, ec)) {  // the same content archived before: keep both
-    fs::path other = to;
-    other += "." + std::to_string(Clock::now().time_since_epoch().count());
-    return move_file(from, other);
+int Daemon::run() {
+  if (!load()) return 2;
+  auto store = indexer::Store::open(store_path_);
+  if (!store) {
+    log_event("error", "store_open_failed", "message=\"" + store.error().message + "\"");
+    return 1;
   }
-  fs::rename(from, to, ec);
-  if (!ec) return {};
-  if (ec != std::errc::cross_device_link) {
-    return fail(ErrorCode::kIo, "cannot move " + from.string() + " to the archive: " + ec.message());
+  store_ = std::move(*store);
+  auto pool = ocr::EnginePool::create(config_.ingest.workers, config_.ingest.ocr);
+  if (!pool) {
+    log_event("error", "ocr_failed", "message=\"" + pool.error().message + "\"");
+    return 1;
   }
-  fs::path temp = to;
-  temp += ".tmp";
-  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
-  if (ec) return fail(ErrorCode::kIo, "cannot copy " + from.string() + " to the archive: " + ec.message());
-  if (auto s = commit_file_atomic(temp, to); !s) return s;
-  fs::remove(from, ec);
-  return {};
-}
+  pool_ = std::move(*pool);
 
-struct Job {
-  scanners::FolderTracker* tracker = nullptr;
-  std::string scanner;
-  fs::path candidate;
-  scanners::FolderTracker::Ready ready;
-};
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  // Before any thread starts, so that only the signalfd sees them.
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+  inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (signal_fd < 0 || inotify_fd_ < 0) {
+    log_event("error", "setup_failed", "message=\"cannot create signalfd/inotify: " + std::string(std::strerror(errno)) + "\"");
+    return 1;
+  }
+  add_watches();
+  log_event("info", "started",
+            fmt::format("scanners={} workers={} rescan_seconds={}", config_.ingest.workers > 0 ? trackers_.size() : 0,
+                        config_.ingest.workers, watch_.rescan_seconds));
+  sd_notify("READY=1\nSTATUS=watching scanner folders");
+  std::uint64_t watchdog_usec = 0;
+  if (const char* w = std::getenv("WATCHDOG_USEC")) watchdog_usec = std::strtoull(w, nullptr, 10);
+  auto last_ping = std::chrono::steady_clock::now();
+  auto last_scan = std::chrono::steady_clock::now() - std::chrono::hours(1);
+  bool dirty = true;
+  bool stopping = false;
+  bool reload_pending = false;
 
-class Daemon {
- public:
-  Daemon(const CommonOptions& common, bool store_given, fs::path config_path)
-      : common_(common), store_given_(store_given), config_path_(std::move(config_path)) {}
-
-  int run() {
-    if (!load()) return 2;
-    auto store = indexer::Store::open(store_path_);
-    if (!store) {
-      log_event("error", "store_open_failed", "message=\"" + store.error().message + "\"");
-      return 1;
-    }
-    store_ = std::move(*store);
-    auto pool = ocr::EnginePool::create(config_.ingest.workers, config_.ingest.ocr);
-    if (!pool) {
-      log_event("error", "ocr_failed", "message=\"" + pool.error().message + "\"");
-      return 1;
-    }
-    pool_ = std::move(*pool);
-
-    sigset_t signals;
-    sigemptyset(&signals);
-    for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
-    // Before any thread starts, so that only the signalfd sees them.
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    const int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
-    inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    if (signal_fd < 0 || inotify_fd_ < 0) {
-      log_event("error", "setup_failed", "message=\"cannot create signalfd/inotify: " + std::string(std::strerror(errno)) + "\"");
-      return 1;
-    }
-    add_watches();
-    log_event("info", "started",
-              fmt::format("scanners={} workers={} rescan_seconds={}", config_.ingest.workers > 0 ? trackers_.size() : 0,
-                          config_.ingest.workers, watch_.rescan_seconds));
-    sd_notify("READY=1\nSTATUS=watching scanner folders");
-    std::uint64_t watchdog_usec = 0;
-    if (const char* w = std::getenv("WATCHDOG_USEC")) watchdog_usec = std::strtoull(w, nullptr, 10);
-    auto last_ping = std::chrono::steady_clock::now();
-    auto last_scan = std::chrono::steady_clock::now() - std::chrono::hours(1);
-    bool dirty = true;
-    bool stopping = false;
-    bool reload_pending = false;
-
-    while (!stopping || busy_) {
-      pollfd fds[2] = {{signal_fd, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
-      ::poll(fds, 2, 500);
-      if (fds[0].revents & POLLIN) {
-        signalfd_siginfo info{};
-        while (::read(signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-          if (info.ssi_signo == SIGHUP) {
-            reload_pending = true;  // applied between batches: jobs hold their scanner's tracker
-          } else if (!stopping) {
-            stopping = true;
-            stop_ = true;  // the pipeline parks what it has not started
-            log_event("info", "stopping", fmt::format("signal={} in_flight_batches={}", info.ssi_signo, in_flight_));
-            sd_notify("STOPPING=1");
-          }
+  while (!stopping || busy_) {
+    pollfd fds[2] = {{signal_fd, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
+    ::poll(fds, 2, 500);
+    if (fds[0].revents & POLLIN) {
+      signalfd_siginfo info{};
+      while (::read(signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+        if (info.ssi_signo == SIGHUP) {
+          reload_pending = true;  // applied between batches: jobs hold their scanner's tracker
+        } else if (!stopping) {
+          stopping = true;
+          stop_ = true;  // the pipeline parks what it has not started
+          log_event("info", "stopping", fmt::format("signal={} in_flight_batches={}", info.ssi_signo, in_flight_));
+          sd_notify("STOPPING=1");
         }
       }
-      if (fds[1].revents & POLLIN) {
-        char buffer[8192];
-        while (::read(inotify_fd_, buffer, sizeof buffer) > 0) dirty = true;
-      }
-      const auto now = std::chrono::steady_clock::now();
-      if (watchdog_usec > 0 && now - last_ping >= std::chrono::microseconds(watchdog_usec / 2)) {
-        sd_notify("WATCHDOG=1");
-        last_ping = now;
-      }
-      if (worker_.joinable() && !busy_) {
-        worker_.join();
-        finish_jobs();
-        dirty = true;
-      }
-      if (reload_pending && !busy_ && !worker_.joinable()) {
-        sd_notify("RELOADING=1");
-        reload();
-        sd_notify("READY=1");
-        reload_pending = false;
-        dirty = true;
-      }
-      retry_failed();
-      // Stable-time rules need a fresh look while anything waits.
-      const bool waiting = std::ranges::any_of(trackers_, [](const auto& t) { return t.second->waiting() > 0; });
-      const bool rescan_due = now - last_scan >= std::chrono::seconds(watch_.rescan_seconds);
-      if (!stopping && !busy_ && (dirty || waiting || rescan_due)) {
-        if (rescan_due) add_watches();  // folders that appeared since
-        start_jobs();
-        dirty = false;
-        last_scan = now;
-      }
-      write_status();
     }
-    if (worker_.joinable()) worker_.join();
+    if (fds[1].revents & POLLIN) {
+      char buffer[8192];
+      while (::read(inotify_fd_, buffer, sizeof buffer) > 0) dirty = true;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (watchdog_usec > 0 && now - last_ping >= std::chrono::microseconds(watchdog_usec / 2)) {
+      sd_notify("WATCHDOG=1");
+      last_ping = now;
+    }
+    if (worker_.joinable() && !busy_) {
+      worker_.join();
+      finish_jobs();
+      dirty = true;
+    }
+    if (reload_pending && !busy_ && !worker_.joinable()) {
+      sd_notify("RELOADING=1");
+      reload();
+      sd_notify("READY=1");
+      reload_pending = false;
+      dirty = true;
+    }
+    retry_failed();
+    // Stable-time rules need a fresh look while anything waits.
+    const bool waiting = std::ranges::any_of(trackers_, [](const auto& t) { return t.second->waiting() > 0; });
+    const bool rescan_due = now - last_scan >= std::chrono::seconds(watch_.rescan_seconds);
+    if (!stopping && !busy_ && (dirty || waiting || rescan_due)) {
+      if (rescan_due) add_watches();  // folders that appeared since
+      start_jobs();
+      dirty = false;
+      last_scan = now;
+    }
     write_status();
-    log_event("info", "stopped", "");
-    ::close(signal_fd);
-    ::close(inotify_fd_);
-    return 0;
   }
+  if (worker_.joinable()) worker_.join();
+  write_status();
+  log_event("info", "stopped", "");
+  ::close(signal_fd);
+  ::close(inotify_fd_);
+  return 0;
+}
 
- private:
-  bool load() {
-    auto config = load_config(config_path_);
-    if (!config) {
-      log_event("error", "config_invalid", "message=\"" + config.error().message + "\"");
-      return false;
-    }
-    auto watch = load_watch_config(config_path_);
-    if (!watch) {
-      log_event("error", "config_invalid", "message=\"" + watch.error().message + "\"");
-      return false;
-    }
-    config_ = std::move(*config);
-    watch_ = std::move(*watch);
-    if (!store_given_ && !watch_.store.empty()) store_path_ = watch_.store;
-    else store_path_ = common_.store;
-    std::map<std::string, std::unique_ptr<scanners::FolderTracker>> trackers;
-    scanners::CollectOptions collect;
-    collect.tiff_page_count = [limits = config_.ingest.limits](const fs::path& p) {
-      auto reader = capture::open_image(p, p.string(), limits);
-      return reader ? (*reader)->page_count() : 0;
-    };
-    for (const scanners::ScannerProfile& profile : watch_.scanners) {
-      auto it = trackers_.find(profile.name);
-      if (it != trackers_.end() && it->second->profile().folder == profile.folder) {
-        it->second->set_profile(profile);  // keeps what it has seen and handed out
-        trackers[profile.name] = std::move(it->second);
-      } else {
-        trackers[profile.name] = std::make_unique<scanners::FolderTracker>(profile, collect);
-      }
-    }
-    trackers_ = std::move(trackers);
-    return true;
+bool Daemon::load() {
+  auto config = load_config(config_path_);
+  if (!config) {
+    log_event("error", "config_invalid", "message=\"" + config.error().message + "\"");
+    return false;
   }
-
-  void reload() {
-    failed_.clear();  // their trackers may go; what failed is looked at afresh
-    if (load()) {
-      log_event("info", "reloaded", fmt::format("scanners={}", trackers_.size()));
-      add_watches();
-    } else {
-      log_event("warning", "reload_failed", "message=\"kept the previous configuration\"");
-    }
+  auto watch = load_watch_config(config_path_);
+  if (!watch) {
+    log_event("error", "config_invalid", "message=\"" + watch.error().message + "\"");
+    return false;
   }
-
-  void add_watches() {
-    for (const auto& [name, tracker] : trackers_) {
-      const fs::path& folder = tracker->profile().folder;
-      const int wd = ::inotify_add_watch(inotify_fd_, folder.c_str(),
-                                         IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB);
-      if (wd < 0 && !warned_[name]) {
-        log_event("warning", "folder_not_watched",
-                  fmt::format("scanner={} message=\"{}; periodic rescans only\"", name, std::strerror(errno)));
-        warned_[name] = true;
-      }
-    }
-  }
-
-  void start_jobs() {
-    jobs_.clear();
-    scanners::Collection collection;
-    for (const auto& [name, tracker] : trackers_) {
-      for (auto& ready : tracker->poll(Clock::now())) {
-        Job job{tracker.get(), name, {}, std::move(ready)};
-        job.candidate = job.ready.batch.files.empty() ? fs::path() : job.ready.batch.files.front().path;
-        if (!job.ready.batch.files.empty()) collection.batches.push_back(job.ready.batch);
-        for (const auto& r : job.ready.rejected) collection.rejected.push_back(r);
-        jobs_.push_back(std::move(job));
-      }
-    }
-    if (jobs_.empty()) return;
-    in_flight_ = static_cast<int>(collection.batches.size());
-    busy_ = true;
-    IngestOptions options = config_.ingest;
-    options.stop = &stop_;
-    worker_ = std::thread([this, collection = std::move(collection), options = std::move(options)]() mutable {
-      const auto start = std::chrono::steady_clock::now();
-      auto report = ingest(*store_, collection, options, *pool_);
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (report) {
-        log_event("info", "ingested",
-                  fmt::format("batches={} pages={} filed={} review={} quarantined={} blank={} resumed={} "
-                              "documents_filed={} documents_review={} failures={} seconds={:.1f}",
-                              report->batches, report->pages, report->pages_filed, report->pages_review,
-                              report->pages_quarantined, report->pages_blank, report->pages_resumed,
-                              report->documents_filed, report->documents_review, report->failures.size(), seconds));
-        if (!report->failures.empty()) ++errors_;
-      } else {
-        ++errors_;
-        log_event("error", "ingest_failed", "message=\"" + report.error().message + "\"");
-      }
-      busy_ = false;
-    });
-  }
-
-  // Originals of batches whose every page is terminal go to the archive.
-  void finish_jobs() {
-    in_flight_ = 0;
-    const std::string day = today_utc();
-    for (Job& job : jobs_) {
-      bool all_done = true;
-      std::string first_hash;
-      for (const scanners::InputFile& file : job.ready.batch.files) {
-        auto hash = indexer::content_hash(file.path);
-        if (!hash) {
-          all_done = false;
-          continue;
-        }
-        if (first_hash.empty()) first_hash = *hash;
-        auto status = store_->file_by_hash(*hash);
-        if (!status || !status->has_value() || !(*status)->complete) {
-          all_done = false;
-          continue;
-        }
-        const fs::path to = watch_.archive / day / job.scanner / *hash / file.path.filename();
-        if (auto moved = move_file(file.path, to); !moved) {
-          all_done = false;
-          log_event("error", "archive_failed", fmt::format("scanner={} file_hash={} message=\"{}\"", job.scanner,
-                                                           hash->substr(0, 16), moved.error().message));
-        }
-      }
-      const std::string key = first_hash.substr(0, 16);
-      if (!all_done) {
-        log_event("warning", "batch_not_finished",
-                  fmt::format("scanner={} file_hash={} retry_in_seconds={}", job.scanner, key, watch_.rescan_seconds));
-        failed_.push_back({job.tracker, job.ready.batch.files.empty() ? fs::path() : job.ready.batch.files.front().path,
-                           std::chrono::steady_clock::now()});
-        continue;
-      }
-      for (const fs::path& marker : job.ready.markers) {
-        (void)move_file(marker, watch_.archive / day / job.scanner / first_hash / marker.filename());
-      }
-      // A folder batch leaves empty folders behind: remove those (never a file).
-      for (const scanners::InputFile& file : job.ready.batch.files) {
-        std::error_code ec;
-        for (fs::path dir = file.path.parent_path(); dir != job.tracker->profile().folder && !dir.empty() &&
-                                                     dir.string().size() > job.tracker->profile().folder.string().size();
-             dir = dir.parent_path()) {
-          if (!fs::remove(dir, ec)) break;  // remove() on a folder removes it only when empty
-        }
-      }
-      log_event("info", "archived", fmt::format("scanner={} file_hash={} files={} archive_day={}", job.scanner, key,
-                                                job.ready.batch.files.size(), day));
-    }
-    jobs_.clear();
-  }
-
-  // A batch that did not finish (disk full, store read-only, stopped) is looked at again after a rescan period.
-  void retry_failed() {
-    const auto now = std::chrono::steady_clock::now();
-    std::erase_if(failed_, [&](const Failed& f) {
-      if (now - f.when < std::chrono::seconds(watch_.rescan_seconds)) return false;
-      for (const auto& [name, tracker] : trackers_) {
-        if (tracker.get() == f.tracker) {
-          // The candidate is the top entry under the scanner folder.
-          fs::path candidate = f.file;
-          while (!candidate.empty() && candidate.parent_path() != tracker->profile().folder &&
-                 candidate.has_parent_path() && candidate.parent_path() != candidate) {
-            candidate = candidate.parent_path();
-          }
-          tracker->forget(candidate);
-        }
-      }
-      return true;
-    });
-  }
-
-  // STORE/work/watch-status.json for `chartroom status`: no file or patient names.
-  void write_status() {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_status_ < std::chrono::seconds(2)) return;
-    last_status_ = now;
-    nlohmann::json scanners = nlohmann::json::array();
-    for (const auto& [name, tracker] : trackers_) {
-      nlohmann::json oldest = nullptr;
-      if (auto t = tracker->oldest_waiting()) {
-        oldest = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - *t).count();
-      }
-      scanners.push_back({{"name", name},
-                          {"folder", tracker->profile().folder.string()},
-                          {"waiting_to_complete", tracker->waiting()},
-                          {"oldest_waiting_seconds", oldest}});
-    }
-    const nlohmann::json status = {{"pid", ::getpid()},
-                                   {"heartbeat", static_cast<std::int64_t>(Clock::to_time_t(Clock::now()))},
-                                   {"batches_in_flight", in_flight_.load()},
-                                   {"batches_waiting_retry", failed_.size()},
-                                   {"errors", errors_.load()},
-                                   {"stopping", stop_.load()},
-                                   {"scanners", scanners}};
-    const std::string text = status.dump(2);
-    (void)write_file_atomic(store_path_ / "work" / "watch-status.json",
-                            {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-  }
-
-  struct Failed {
-    scanners::FolderTracker* tracker;
-    fs::path file;
-    std::chrono::steady_clock::time_point when;
+  config_ = std::move(*config);
+  watch_ = std::move(*watch);
+  if (!store_given_ && !watch_.store.empty()) store_path_ = watch_.store;
+  else store_path_ = common_.store;
+  std::map<std::string, std::unique_ptr<scanners::FolderTracker>> trackers;
+  scanners::CollectOptions collect;
+  collect.tiff_page_count = [limits = config_.ingest.limits](const fs::path& p) {
+    auto reader = capture::open_image(p, p.string(), limits);
+    return reader ? (*reader)->page_count() : 0;
   };
+  for (const scanners::ScannerProfile& profile : watch_.scanners) {
+    auto it = trackers_.find(profile.name);
+    if (it != trackers_.end() && it->second->profile().folder == profile.folder) {
+      it->second->set_profile(profile);  // keeps what it has seen and handed out
+      trackers[profile.name] = std::move(it->second);
+    } else {
+      trackers[profile.name] = std::make_unique<scanners::FolderTracker>(profile, collect);
+    }
+  }
+  trackers_ = std::move(trackers);
+  return true;
+}
 
-  const CommonOptions& common_;
-  const bool store_given_;
-  const fs::path config_path_;
-  fs::path store_path_;
-  Config config_;
-  WatchConfig watch_;
-  std::unique_ptr<indexer::Store> store_;
-  std::unique_ptr<ocr::EnginePool> pool_;
-  std::map<std::string, std::unique_ptr<scanners::FolderTracker>> trackers_;
-  std::map<std::string, bool> warned_;
-  std::vector<Job> jobs_;
-  std::vector<Failed> failed_;
-  std::thread worker_;
-  std::atomic<bool> busy_{false};
-  std::atomic<bool> stop_{false};
-  std::atomic<int> in_flight_{0};
-  std::atomic<int> errors_{0};
-  int inotify_fd_ = -1;
-  std::chrono::steady_clock::time_point last_status_{};
-};
+void Daemon::reload() {
+  failed_.clear();  // their trackers may go; what failed is looked at afresh
+  if (load()) {
+    log_event("info", "reloaded", fmt::format("scanners={}", trackers_.size()));
+    add_watches();
+  } else {
+    log_event("warning", "reload_failed", "message=\"kept the previous configuration\"");
+  }
+}
 
-}  // namespace
+void Daemon::add_watches() {
+  for (const auto& [name, tracker] : trackers_) {
+    const fs::path& folder = tracker->profile().folder;
+    const int wd = ::inotify_add_watch(inotify_fd_, folder.c_str(),
+                                       IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB);
+    if (wd < 0 && !warned_[name]) {
+      log_event("warning", "folder_not_watched",
+                fmt::format("scanner={} message=\"{}; periodic rescans only\"", name, std::strerror(errno)));
+      warned_[name] = true;
+    }
+  }
+}
+
+void Daemon::start_jobs() {
+  jobs_.clear();
+  scanners::Collection collection;
+  for (const auto& [name, tracker] : trackers_) {
+    for (auto& ready : tracker->poll(Clock::now())) {
+      Job job{tracker.get(), name, {}, std::move(ready)};
+      job.candidate = job.ready.batch.files.empty() ? fs::path() : job.ready.batch.files.front().path;
+      if (!job.ready.batch.files.empty()) collection.batches.push_back(job.ready.batch);
+      for (const auto& r : job.ready.rejected) collection.rejected.push_back(r);
+      jobs_.push_back(std::move(job));
+    }
+  }
+  if (jobs_.empty()) return;
+  in_flight_ = static_cast<int>(collection.batches.size());
+  busy_ = true;
+  IngestOptions options = config_.ingest;
+  options.stop = &stop_;
+  worker_ = std::thread([this, collection = std::move(collection), options = std::move(options)]() mutable {
+    const auto start = std::chrono::steady_clock::now();
+    auto report = ingest(*store_, collection, options, *pool_);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (report) {
+      log_event("info", "ingested",
+                fmt::format("batches={} pages={} filed={} review={} quarantined={} blank={} resumed={} "
+                            "documents_filed={} documents_review={} failures={} seconds={:.1f}",
+                            report->batches, report->pages, report->pages_filed, report->pages_review,
+                            report->pages_quarantined, report->pages_blank, report->pages_resumed,
+                            report->documents_filed, report->documents_review, report->failures.size(), seconds));
+      if (!report->failures.empty()) ++errors_;
+    } else {
+      ++errors_;
+      log_event("error", "ingest_failed", "message=\"" + report.error().message + "\"");
+    }
+    busy_ = false;
+  });
+}
+
+void Daemon::retry_failed() {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(failed_, [&](const Failed& f) {
+    if (now - f.when < std::chrono::seconds(watch_.rescan_seconds)) return false;
+    for (const auto& [name, tracker] : trackers_) {
+      if (tracker.get() == f.tracker) {
+        // The candidate is the top entry under the scanner folder.
+        fs::path candidate = f.file;
+        while (!candidate.empty() && candidate.parent_path() != tracker->profile().folder &&
+               candidate.has_parent_path() && candidate.parent_path() != candidate) {
+          candidate = candidate.parent_path();
+        }
+        tracker->forget(candidate);
+      }
+    }
+    return true;
+  });
+}
+
+}  // namespace detail
 
 int run_watch(const CommonOptions& common, bool store_given, const fs::path& config_path) {
-  Daemon daemon(common, store_given, config_path);
+  detail::Daemon daemon(common, store_given, config_path);
   return daemon.run();
 }
 

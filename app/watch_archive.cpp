@@ -1,0 +1,100 @@
+// Archiving in `chartroom watch`: the originals of a batch whose every page is
+// terminal move to ARCHIVE/DAY/SCANNER/HASH/NAME, never lost on the way.
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "app/watch_internal.h"
+
+namespace chartroom::app::detail {
+
+namespace {
+
+std::string today_utc() {
+  const std::time_t t = Clock::to_time_t(Clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Moves a file into place without ever losing it: rename, or across file
+// systems copy + fsync + rename, and only then remove the original.
+Status move_file(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to.parent_path(), ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot create the archive folder " + to.parent_path().string() + ": " + ec.message());
+  if (fs::exists(to, ec)) {  // the same content archived before: keep both
+    fs::path other = to;
+    other += "." + std::to_string(Clock::now().time_since_epoch().count());
+    return move_file(from, other);
+  }
+  fs::rename(from, to, ec);
+  if (!ec) return {};
+  if (ec != std::errc::cross_device_link) {
+    return fail(ErrorCode::kIo, "cannot move " + from.string() + " to the archive: " + ec.message());
+  }
+  fs::path temp = to;
+  temp += ".tmp";
+  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
+  if (ec) return fail(ErrorCode::kIo, "cannot copy " + from.string() + " to the archive: " + ec.message());
+  if (auto s = commit_file_atomic(temp, to); !s) return s;
+  fs::remove(from, ec);
+  return {};
+}
+
+}  // namespace
+
+void Daemon::finish_jobs() {
+  in_flight_ = 0;
+  const std::string day = today_utc();
+  for (Job& job : jobs_) {
+    bool all_done = true;
+    std::string first_hash;
+    for (const scanners::InputFile& file : job.ready.batch.files) {
+      auto hash = indexer::content_hash(file.path);
+      if (!hash) {
+        all_done = false;
+        continue;
+      }
+      if (first_hash.empty()) first_hash = *hash;
+      auto status = store_->file_by_hash(*hash);
+      if (!status || !status->has_value() || !(*status)->complete) {
+        all_done = false;
+        continue;
+      }
+      const fs::path to = watch_.archive / day / job.scanner / *hash / file.path.filename();
+      if (auto moved = move_file(file.path, to); !moved) {
+        all_done = false;
+        log_event("error", "archive_failed", fmt::format("scanner={} file_hash={} message=\"{}\"", job.scanner,
+                                                         hash->substr(0, 16), moved.error().message));
+      }
+    }
+    const std::string key = first_hash.substr(0, 16);
+    if (!all_done) {
+      log_event("warning", "batch_not_finished",
+                fmt::format("scanner={} file_hash={} retry_in_seconds={}", job.scanner, key, watch_.rescan_seconds));
+      failed_.push_back({job.tracker, job.ready.batch.files.empty() ? fs::path() : job.ready.batch.files.front().path,
+                         std::chrono::steady_clock::now()});
+      continue;
+    }
+    for (const fs::path& marker : job.ready.markers) {
+      (void)move_file(marker, watch_.archive / day / job.scanner / first_hash / marker.filename());
+    }
+    // A folder batch leaves empty folders behind: remove those (never a file).
+    for (const scanners::InputFile& file : job.ready.batch.files) {
+      std::error_code ec;
+      for (fs::path dir = file.path.parent_path(); dir != job.tracker->profile().folder && !dir.empty() &&
+                                                   dir.string().size() > job.tracker->profile().folder.string().size();
+           dir = dir.parent_path()) {
+        if (!fs::remove(dir, ec)) break;  // remove() on a folder removes it only when empty
+      }
+    }
+    log_event("info", "archived", fmt::format("scanner={} file_hash={} files={} archive_day={}", job.scanner, key,
+                                              job.ready.batch.files.size(), day));
+  }
+  jobs_.clear();
+}
+
+}  // namespace chartroom::app::detail
