@@ -219,6 +219,9 @@ Result<std::vector<Patient>> parse_patients_fhir(std::string_view text, std::vec
   } catch (const json::parse_error& e) {
     return fail(ErrorCode::kInvalidArgument,
                 "the FHIR file is not valid JSON near byte " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const json::exception& e) {  // e.g. a number too large for a double (found by fuzz_patients_fhir)
+    return fail(ErrorCode::kInvalidArgument, std::string("the FHIR file cannot be read as JSON: ") + e.what() +
+                                                 "; export the Bundle again from the source system");
   }
   if (!bundle.is_object() || bundle.value("resourceType", "") != "Bundle") {
     return fail(ErrorCode::kInvalidArgument, "the FHIR file is not a Bundle (resourceType must be \"Bundle\")");

@@ -145,5 +145,15 @@ TEST(PatientsFhir, InvalidJsonNamesByteOffset) {
   EXPECT_NE(wrong.error().message.find("Bundle"), std::string::npos);
 }
 
+// Found by fuzz_patients_fhir: nlohmann's parser throws out_of_range, not
+// parse_error, for a number too large for a double.
+TEST(PatientsFhir, NumberTooLargeIsAnErrorNotACrash) {
+  std::vector<ImportProblem> problems;
+  auto r = parse_patients_fhir(R"({"resourceType": "Bundle", "total": 7e333333333, "entry": []})", problems);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("cannot be read as JSON"), std::string::npos) << r.error().message;
+}
+
 }  // namespace
 }  // namespace chartroom::indexer
