@@ -117,7 +117,13 @@ std::vector<indexer::DocumentRecord> decide_documents(std::vector<indexer::PageR
     for (int p : segment.pages) {
       const indexer::PageRecord& record = pages[static_cast<std::size_t>(content[static_cast<std::size_t>(p)])];
       if (record.needs_rescan) {
-        document.review_reasons.push_back(page_label(record.ref) + " should be rescanned: " + record.reason);
+        // Quality problems read "rescan: blurred, ..."; a page whose OCR was
+        // stopped at its time limit needs a look, not necessarily a rescan.
+        constexpr std::string_view kRescan = "rescan: ";
+        document.review_reasons.push_back(
+            record.reason.starts_with(kRescan)
+                ? page_label(record.ref) + " should be rescanned: " + record.reason.substr(kRescan.size())
+                : page_label(record.ref) + " needs a look: " + record.reason);
       }
       incomplete = incomplete || missing_after.contains(p);
     }
