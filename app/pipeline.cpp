@@ -71,7 +71,7 @@ void Ingest::produce(const scanners::Batch& input) {
   struct Opened {
     const scanners::InputFile* file;
     std::string hash;
-    std::uint64_t size;
+    FileIdentity identity;  // of the bytes hashed: what is decoded must be the same file
   };
   std::vector<Opened> files;
   std::string key_material;
@@ -85,17 +85,18 @@ void Ingest::produce(const scanners::Batch& input) {
     report_.files += static_cast<int>(input.files.size());
   }
   for (const scanners::InputFile& file : input.files) {
-    std::error_code ec;
-    const std::uint64_t size = fs::file_size(file.path, ec);
-    auto hash = indexer::content_hash(file.path);
+    // Opened once to hash; closed again so that a folder of thousands of
+    // images does not hold thousands of descriptors.
+    auto opened = OpenedFile::open(file.path, file.source);
+    auto hash = opened ? indexer::content_hash(*opened) : std::unexpected(opened.error());
     if (!hash) {
       quarantine_file(*batch, file, indexer::hash_text("unreadable:" + file.source), 0,
-                      file.source + ": cannot be read (" + hash.error().message +
-                          "); check that the file exists and chartroom may read it");
+                      hash.error().message + "; check that the file exists and chartroom may read it");
       continue;
     }
+    const std::uint64_t size = opened->size();
     // Empty files all share one hash; each is quarantined in its own right.
-    bool already_filed = size > 0 && !ec && !taken_this_run_.insert(*hash).second;
+    bool already_filed = size > 0 && !taken_this_run_.insert(*hash).second;
     if (!already_filed) {
       std::lock_guard store_lock(store_mutex_);
       auto status = store_.file_by_hash(*hash);
@@ -107,7 +108,7 @@ void Ingest::produce(const scanners::Batch& input) {
       continue;  // same content already filed, or taken earlier in this run: never file it twice
     }
     key_material += *hash;
-    files.push_back({&file, *hash, ec ? 0 : size});
+    files.push_back({&file, *hash, opened->identity()});
   }
   if (files.empty() && batch->pages.empty()) {
     if (options_.on_batch_done) options_.on_batch_done(input.name + ": already ingested; skipped");
@@ -116,13 +117,24 @@ void Ingest::produce(const scanners::Batch& input) {
   batch->key = indexer::hash_text(key_material + "|" + input.name).substr(0, 16);
 
   for (const Opened& opened : files) {
-    auto reader = capture::open_image(opened.file->path, opened.file->source, options_.limits);
+    auto file = OpenedFile::open(opened.file->path, opened.file->source);
+    if (file && file->identity() != opened.identity) {
+      // Rewritten or replaced since it was hashed: its pages would not be the
+      // content recorded for it. Not the file's fault and nothing is lost:
+      // the batch is left for the next run, which hashes it afresh.
+      fail_batch(*batch, {ErrorCode::kConflict,
+                          opened.file->source + " changed while chartroom was reading it (the scanner or a copy "
+                                                "may still be writing it); run ingest again once it is complete"});
+      break;
+    }
+    const std::uint64_t size = opened.identity.size;
+    auto reader = file ? capture::open_image(std::move(*file), options_.limits) : std::unexpected(file.error());
     if (!reader) {
-      quarantine_file(*batch, *opened.file, opened.hash, opened.size, reader.error().message);
+      quarantine_file(*batch, *opened.file, opened.hash, size, reader.error().message);
       continue;
     }
     const int count = (*reader)->page_count();
-    batch->files.push_back({opened.file->source, opened.hash, opened.size, count, false, "", opened.file->path});
+    batch->files.push_back({opened.file->source, opened.hash, size, count, false, "", opened.file->path});
     int undecodable = 0;  // a file none of whose pages decode is quarantined as a file (and kept)
     for (int index = 0; index < count; ++index) {
       if (stopping()) {

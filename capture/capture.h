@@ -49,6 +49,10 @@ class PageReader {
 Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path,
                                                const std::string& display_name,
                                                const DecodeLimits& limits = {});
+// The same over a file already opened (and perhaps hashed) by the caller: the
+// pages decoded are those of the bytes that were hashed, even if the name was
+// replaced meanwhile. Errors name it by its display name.
+Result<std::unique_ptr<PageReader>> open_image(OpenedFile file, const DecodeLimits& limits = {});
 
 // ---------------------------------------------------------------- steps
 

@@ -1,11 +1,4 @@
 // open_image: size and format checks before any decoder sees the file.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <system_error>
 #include <utility>
 
 #include "capture/capture.h"
@@ -51,31 +44,6 @@ int sane_dpi(double stated, const DecodeLimits& limits) {
 
 namespace {
 
-// Closes the descriptor unless it was handed on.
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  int release() { return std::exchange(fd, -1); }
-};
-
-// Reads `size` bytes from offset `at`; fewer only when the file ends sooner.
-Result<std::vector<std::uint8_t>> read_at(int fd, std::uint64_t at, std::size_t size,
-                                          const std::string& display_name) {
-  std::vector<std::uint8_t> bytes(size);
-  std::size_t got = 0;
-  while (got < size) {
-    const ssize_t n = ::pread(fd, bytes.data() + got, size - got, static_cast<off_t>(at + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + std::strerror(errno));
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  bytes.resize(got);
-  return bytes;
-}
-
 // A hint for "not an image" messages: most misnamed files are text.
 std::string describe_unknown(std::span<const std::uint8_t> head) {
   std::size_t printable = 0;
@@ -92,30 +60,14 @@ std::string describe_unknown(std::span<const std::uint8_t> head) {
 Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path,
                                                const std::string& display_name,
                                                const DecodeLimits& limits) {
-  // O_NOFOLLOW: a link swapped in after the folder was listed is refused.
-  // O_NONBLOCK: a pipe or device swapped in cannot block the open.
-  detail::Fd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY)};
-  if (fd.fd < 0) {
-    const int err = errno;
-    if (err == ELOOP) {
-      return fail(ErrorCode::kUnsupported, display_name +
-                                               ": is a symbolic link; chartroom reads only regular files. "
-                                               "Copy the file itself into the folder");
-    }
-    const auto code = err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo;
-    return fail(code, display_name + ": cannot read the file: " + std::strerror(err) +
-                          (err == ENOENT ? " (it was moved or deleted before chartroom could read it)" : ""));
-  }
-  struct stat st {};
-  if (::fstat(fd.fd, &st) != 0) {
-    return fail(ErrorCode::kIo, display_name + ": cannot read the file: " + std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    return fail(ErrorCode::kUnsupported,
-                display_name + ": is not a regular file (a folder, device, socket or pipe); chartroom reads "
-                               "only image files");
-  }
-  const auto size = static_cast<std::uint64_t>(st.st_size);
+  auto file = OpenedFile::open(path, display_name);
+  if (!file) return std::unexpected(file.error());
+  return open_image(std::move(*file), limits);
+}
+
+Result<std::unique_ptr<PageReader>> open_image(OpenedFile file, const DecodeLimits& limits) {
+  const std::string display_name = file.display_name();
+  const std::uint64_t size = file.size();
   if (size == 0) {
     return fail(ErrorCode::kCorrupt, display_name +
                                          ": the file is empty (0 bytes); the scanner may still be "
@@ -127,13 +79,13 @@ Result<std::unique_ptr<PageReader>> open_image(const std::filesystem::path& path
                                           std::to_string(limits.max_file_bytes) +
                                           " bytes; split the batch or raise max_file_bytes");
   }
-  auto head = detail::read_at(fd.fd, 0, 512, display_name);
+  auto head = file.read_at(0, 512);
   if (!head) return std::unexpected(head.error());
   switch (sniff_format(*head)) {
-    case FileFormat::kTiff: return detail::open_tiff(fd.release(), display_name, limits);
+    case FileFormat::kTiff: return detail::open_tiff(file.release(), display_name, limits);
     case FileFormat::kPng:
     case FileFormat::kJpeg: {
-      auto bytes = detail::read_at(fd.fd, 0, static_cast<std::size_t>(size), display_name);
+      auto bytes = file.read_at(0, static_cast<std::size_t>(size));
       if (!bytes) return std::unexpected(bytes.error());
       if (bytes->size() != size) {
         return fail(ErrorCode::kCorrupt, display_name + ": the file changed size while it was being read (" +

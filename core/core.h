@@ -83,6 +83,53 @@ enum class FileFormat { kUnknown, kTiff, kPng, kJpeg, kPdf };
 FileFormat sniff_format(std::span<const std::uint8_t> head);
 std::string_view file_format_name(FileFormat format);
 
+// One version of a file: the same inode with the same size and modification
+// time. A file rewritten in place or replaced under its name differs.
+struct FileIdentity {
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+// An input file opened once for reading: never through a symbolic link,
+// never blocking on a pipe or device, regular files only. Everything that
+// reads it (the content hash, the decoder) goes through this one descriptor,
+// so they see the same file even if its name is replaced meanwhile.
+class OpenedFile {
+ public:
+  // Errors name the file by `display_name` and say what to do ("scan.tif: is
+  // a symbolic link; ...", "... was moved or deleted before chartroom could
+  // read it").
+  static Result<OpenedFile> open(const std::filesystem::path& path, std::string display_name);
+
+  OpenedFile(OpenedFile&& other) noexcept;
+  OpenedFile& operator=(OpenedFile&& other) noexcept;
+  OpenedFile(const OpenedFile&) = delete;
+  OpenedFile& operator=(const OpenedFile&) = delete;
+  ~OpenedFile();
+
+  int fd() const { return fd_; }
+  // As it was when opened.
+  const FileIdentity& identity() const { return identity_; }
+  std::uint64_t size() const { return identity_.size; }
+  const std::string& display_name() const { return display_name_; }
+  // The identity now, through the descriptor (it follows the file, not the name).
+  Result<FileIdentity> current_identity() const;
+  // Reads `size` bytes from offset `at`; fewer only when the file ends sooner.
+  Result<std::vector<std::uint8_t>> read_at(std::uint64_t at, std::size_t size) const;
+  // Hands the descriptor on; the caller closes it.
+  int release();
+
+ private:
+  OpenedFile(int fd, FileIdentity identity, std::string display_name)
+      : fd_(fd), identity_(identity), display_name_(std::move(display_name)) {}
+  int fd_ = -1;
+  FileIdentity identity_;
+  std::string display_name_;
+};
+
 // Reads the first bytes of a file (for sniff_format).
 Result<std::vector<std::uint8_t>> read_head(const std::filesystem::path& path, std::size_t bytes);
 

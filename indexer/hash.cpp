@@ -2,11 +2,6 @@
 #include <sodium.h>
 
 #include <array>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <memory>
-#include <vector>
 
 #include "indexer/store_impl.h"
 
@@ -19,10 +14,6 @@ std::string to_hex(const std::array<unsigned char, crypto_hash_sha256_BYTES>& di
   hex.pop_back();  // sodium writes a terminating NUL
   return hex;
 }
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
 
 }  // namespace
 
@@ -44,22 +35,21 @@ std::string hash_text(std::string_view text) {
 }
 
 Result<std::string> content_hash(const std::filesystem::path& path) {
+  auto file = OpenedFile::open(path, path.string());
+  if (!file) return std::unexpected(file.error());
+  return content_hash(*file);
+}
+
+Result<std::string> content_hash(const OpenedFile& file) {
   if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) {
-    return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
-                path.string() + ": cannot open to hash: " + std::strerror(errno));
-  }
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
-  std::vector<unsigned char> buffer(1 << 20);  // 1 MiB: large reads, bounded memory
-  for (;;) {
-    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
-    if (n > 0) crypto_hash_sha256_update(&state, buffer.data(), n);
-    if (n < buffer.size()) {
-      if (std::ferror(file.get())) return fail(ErrorCode::kIo, path.string() + ": read failed while hashing");
-      break;
-    }
+  constexpr std::size_t kChunk = 1 << 20;  // 1 MiB: large reads, bounded memory
+  for (std::uint64_t at = 0;; at += kChunk) {
+    auto chunk = file.read_at(at, kChunk);
+    if (!chunk) return std::unexpected(chunk.error());
+    if (!chunk->empty()) crypto_hash_sha256_update(&state, chunk->data(), chunk->size());
+    if (chunk->size() < kChunk) break;
   }
   std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
   crypto_hash_sha256_final(&state, digest.data());

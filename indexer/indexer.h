@@ -20,7 +20,10 @@
 namespace chartroom::indexer {
 
 // SHA-256 of a file's content, lower-case hex (libsodium). Streams the file.
+// Links are not followed (see OpenedFile).
 Result<std::string> content_hash(const std::filesystem::path& path);
+// The same through a file already opened, from its first byte to its end.
+Result<std::string> content_hash(const OpenedFile& file);
 // SHA-256 of a string, lower-case hex (for ids derived from content).
 std::string hash_text(std::string_view text);
 

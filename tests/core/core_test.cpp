@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/core.h"
 
@@ -39,6 +40,50 @@ TEST(Core, AtomicWriteReplacesContentAndLeavesNoTemp) {
   auto bad = write_file_atomic(dir / "missing" / "x", a);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kIo);
+  std::filesystem::remove_all(dir);
+}
+
+// What is hashed is what is decoded: an opened file keeps reading the bytes
+// it opened when its name is replaced, and a rewrite shows in its identity.
+TEST(Core, OpenedFileReadsWhatItOpenedAndSeesItChange) {
+  const auto dir = std::filesystem::temp_directory_path() / ("chartroom-opened-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "scan.tif";
+  const auto bytes = [](std::string_view text) { return std::vector<std::uint8_t>(text.begin(), text.end()); };
+  ASSERT_TRUE(write_file_atomic(path, bytes("first version")));
+  auto file = OpenedFile::open(path, "scan.tif");
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(file->size(), 13U);
+  EXPECT_EQ(file->display_name(), "scan.tif");
+
+  ASSERT_TRUE(write_file_atomic(path, bytes("second, longer version")));  // replaced under its name
+  auto read = file->read_at(0, 100);
+  ASSERT_TRUE(read);
+  EXPECT_EQ(*read, bytes("first version"));
+  auto again = OpenedFile::open(path, "scan.tif");
+  ASSERT_TRUE(again);
+  EXPECT_NE(again->identity(), file->identity());
+  EXPECT_EQ(*file->current_identity(), file->identity());  // the old file itself did not change
+
+  { std::ofstream(path, std::ios::app) << "!"; }  // rewritten in place: same inode, new size
+  auto now = again->current_identity();
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->inode, again->identity().inode);
+  EXPECT_NE(*now, again->identity());
+
+  std::filesystem::create_symlink(path, dir / "link.tif");
+  auto link = OpenedFile::open(dir / "link.tif", "link.tif");
+  ASSERT_FALSE(link);
+  EXPECT_EQ(link.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(link.error().message.find("link.tif: is a symbolic link"), std::string::npos) << link.error().message;
+  auto folder = OpenedFile::open(dir, "a folder");
+  ASSERT_FALSE(folder);
+  EXPECT_NE(folder.error().message.find("not a regular file"), std::string::npos) << folder.error().message;
+  auto missing = OpenedFile::open(dir / "gone.tif", "gone.tif");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(missing.error().message.find("moved or deleted"), std::string::npos) << missing.error().message;
   std::filesystem::remove_all(dir);
 }
 

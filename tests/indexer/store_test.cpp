@@ -180,6 +180,9 @@ TEST(Hash, StreamsSha256) {
   auto big = content_hash(tmp.path() / "big");
   ASSERT_TRUE(big);
   EXPECT_EQ(*big, expected);
+  auto opened = OpenedFile::open(tmp.path() / "big", "big");
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(content_hash(*opened), expected);  // through the descriptor: the same digest
   auto missing = content_hash(tmp.path() / "nope");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
