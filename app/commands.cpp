@@ -64,7 +64,8 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
   }
   std::cerr << fmt::format("Ingesting {} batch(es) into {} with {} worker(s)...\n", collection->batches.size(),
                            common.store.string(), config.ingest.workers);
-  int expected = 0;
+  // Pages as the report counts them: a file that cannot be read is one.
+  int expected = static_cast<int>(collection->rejected.size());
   for (const scanners::Batch& batch : collection->batches) {
     for (const scanners::InputFile& file : batch.files) {
       auto it = page_counts.find(file.path);

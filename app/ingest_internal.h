@@ -65,7 +65,9 @@ class Ingest {
   static void fail_batch(BatchState& batch, const Error& error);
   bool stopping() const { return options_.stop != nullptr && options_.stop->load(); }
 
-  void page_done();
+  // Progress: `pages` more pages are done (read, resumed, quarantined, or
+  // skipped as already ingested) in this run.
+  void page_done(int pages = 1);
   void seal(const std::shared_ptr<BatchState>& batch);
 
   void work();

@@ -62,9 +62,12 @@ void Ingest::quarantine_file(BatchState& batch, const scanners::InputFile& file,
   page.file_hash = std::move(hash);
   page.state = PageState::kQuarantined;
   page.reason = std::move(reason);
-  std::lock_guard lock(batch.mutex);
-  batch.pages.push_back(std::move(page));
-  batch.texts.emplace_back();
+  {
+    std::lock_guard lock(batch.mutex);
+    batch.pages.push_back(std::move(page));
+    batch.texts.emplace_back();
+  }
+  page_done();  // the file's one page record, as the report counts it
 }
 
 void Ingest::produce(const scanners::Batch& input) {
@@ -97,14 +100,19 @@ void Ingest::produce(const scanners::Batch& input) {
     const std::uint64_t size = opened->size();
     // Empty files all share one hash; each is quarantined in its own right.
     bool already_filed = size > 0 && !taken_this_run_.insert(*hash).second;
+    int filed_pages = 1;
     if (!already_filed) {
       std::lock_guard store_lock(store_mutex_);
       auto status = store_.file_by_hash(*hash);
       already_filed = status && status->has_value() && (*status)->complete && !(*status)->quarantined;
+      if (already_filed) filed_pages = std::max(1, (*status)->pages);
     }
     if (already_filed) {
-      std::lock_guard lock(report_mutex_);
-      ++report_.files_already_ingested;
+      {
+        std::lock_guard lock(report_mutex_);
+        ++report_.files_already_ingested;
+      }
+      page_done(filed_pages);  // a resumed migration's progress and time left count what is already done
       continue;  // same content already filed, or taken earlier in this run: never file it twice
     }
     key_material += *hash;
@@ -222,8 +230,8 @@ void Ingest::fail_batch(BatchState& batch, const Error& error) {
   if (batch.failed.empty()) batch.failed = error.message;
 }
 
-void Ingest::page_done() {
-  const int done = ++pages_done_;
+void Ingest::page_done(int pages) {
+  const int done = pages_done_ += pages;
   if (options_.on_progress) options_.on_progress(done);
 }
 

@@ -71,8 +71,7 @@ void ProgressPrinter::line(const std::string& text) {
 
 void ProgressPrinter::finish() {
   std::lock_guard lock(mutex_);
-  expected_ = done_;
-  draw_locked(done_);
+  draw_locked(done_);  // short of 100% only when the run stopped early (SIGTERM) or skipped a copy
   if (terminal_) out_ << "\n" << std::flush;
 }
 

@@ -134,6 +134,7 @@ struct FileStatus {
   std::string hash;
   bool complete = false;  // every page in a terminal state
   bool quarantined = false;
+  int pages = 0;  // pages the file holds (as decoded when it was taken)
 };
 
 // The page queue as `chartroom status` shows it (from the page state machine).

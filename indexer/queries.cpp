@@ -156,8 +156,8 @@ Result<std::optional<FileStatus>> Store::file_by_hash(const std::string& hash) {
   auto row = file->step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<FileStatus>();
-  FileStatus status{file->text(0), hash, false, file->integer(2) != 0};
   const int expected_pages = static_cast<int>(file->integer(1));
+  FileStatus status{file->text(0), hash, false, file->integer(2) != 0, expected_pages};
 
   auto pages = impl_->db.prepare("SELECT state FROM pages WHERE file_hash = ?1", "reading a file's pages");
   if (!pages) return std::unexpected(pages.error());

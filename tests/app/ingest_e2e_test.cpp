@@ -225,6 +225,16 @@ TEST_F(IngestEndToEnd, SearchFindsADocumentByAPhraseOnItsSecondPage) {
   EXPECT_TRUE(found) << phrase << " not found on page 2 of document A: " << hits.dump();
 }
 
+// A rerun (a resumed migration) counts the files it skips as done, so its
+// progress and time left are about the work that remains.
+TEST_F(IngestEndToEnd, ARerunCountsWhatItSkipsInItsProgress) {
+  const CommandRun again =
+      test::run_shell(chartroom() + " ingest " + quote(*root_ / "batch") + store() + " 2>&1 >/dev/null");
+  EXPECT_EQ(again.status, 0);
+  const std::string all = std::to_string(pages_->size()) + "/" + std::to_string(pages_->size()) + " pages (100%)";
+  EXPECT_NE(again.out.find("progress: " + all), std::string::npos) << again.out;
+}
+
 TEST_F(IngestEndToEnd, IngestingTheSameFilesAgainFilesNothingTwice) {
   const CommandRun again = run(chartroom() + " ingest " + quote(*root_ / "batch") + store());
   EXPECT_EQ(again.status, 0);
