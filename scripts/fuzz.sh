@@ -4,12 +4,14 @@
 # on seeds made by the test generator (chartroom-hostile-corpus).
 #   bash scripts/fuzz.sh            # 25 s per target
 #   bash scripts/fuzz.sh 300        # 5 minutes per target
+#   FUZZ_SEED=1 bash scripts/fuzz.sh 20   # the same inputs in the same order each run (CI)
 # Needs a normal build in build/ first (scripts/build.sh) for the generator.
 # A crash stops the script with exit status 1; the input that crashed is kept
 # in build-fuzz/crashes/ (replay it: build-fuzz/fuzz/fuzz_tiff FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-25}"
+seed="${FUZZ_SEED:-0}"  # 0: libFuzzer picks one (printed in each target's log)
 targets=(fuzz_tiff fuzz_png fuzz_jpeg fuzz_patients_csv fuzz_patients_fhir)
 
 generator=build/tests/hostile/chartroom-hostile-corpus
@@ -39,7 +41,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus"
   log="$work/$t.log"
   result=ok
-  if ! "build-fuzz/fuzz/$t" "$corpus" "$work/generated/seeds/${seeds[$t]}" -max_total_time="$seconds" \
+  if ! "build-fuzz/fuzz/$t" "$corpus" "$work/generated/seeds/${seeds[$t]}" -max_total_time="$seconds" -seed="$seed" \
        -timeout=20 -rss_limit_mb=2560 -max_len=1048576 -print_final_stats=1 \
        -artifact_prefix="build-fuzz/crashes/$t-" >"$log" 2>&1; then
     result="CRASH (see $log and build-fuzz/crashes/)"
