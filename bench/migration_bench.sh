@@ -9,6 +9,10 @@
 # inside ocr::Engine::read (the report's `ocr_seconds`); the rest is decoding,
 # cleaning, classifying, filing and waiting.
 #
+# Each run is then checked against the generator's truth: misfiled documents
+# (must be 0), documents filed whole and right, orientation and skew of every
+# page as `pages --json` reports them.
+#
 # Beside them, on the same machine and the first BASE pages (default 100),
 # plain `tesseract FILE OUT pdf` runs WORKERS processes at a time: what a site
 # without chartroom would run to get searchable PDFs. Its pages per minute is
@@ -84,10 +88,56 @@ run() {  # run NAME: ingest $work/NAME into its own store
 }
 run small
 run large
+for name in small large; do  # what was filed, for the check against the generator's truth
+  ./build/app/chartroom pages --json --store "$work/store-$name" > "$work/$name.pages.json"
+  ./build/app/chartroom documents --json --store "$work/store-$name" > "$work/$name.documents.json"
+done
 
 python3 - "$work" "$WORKERS" <<'PY'
-import json, re, sys
+import glob, json, os, re, sys
 work, workers = sys.argv[1], int(sys.argv[2])
+
+def check_against_truth(name):
+    """Documents and pages as filed, against what the generator made: misfiles
+    (a filed document whose patient is not the one on its pages, or that holds
+    pages of two documents), documents filed whole, orientation and skew."""
+    truth_page = {}  # source as ingested -> (truth document number, page truth)
+    documents = []
+    for truth in glob.glob(f"{work}/gen-*/truth.json"):
+        gen = os.path.basename(os.path.dirname(truth))
+        for doc in json.load(open(truth))["documents"]:
+            documents.append(doc)
+            for page in doc["pages"]:
+                source = os.path.join(work, name, gen, os.path.relpath(page["file"], "batch"))
+                truth_page[(source, page.get("index", 0))] = (len(documents) - 1, page)
+    pages = json.load(open(f"{work}/{name}.pages.json"))
+    filed = json.load(open(f"{work}/{name}.documents.json"))
+    by_document, orientation_right, skew_errors, seen = {}, 0, [], set()
+    for p in pages:
+        t = truth_page.get((p["source"], p["index"]))
+        if t is None:
+            continue
+        seen.add(t[0])
+        if p["document"]:
+            by_document.setdefault(p["document"], set()).add(t[0])
+        if not p["blank"]:
+            orientation_right += p["orientation"] == t[1].get("orientation", 0)
+            skew_errors.append(abs(p["skew"] - t[1].get("skew_degrees", 0)))
+    misfiled = whole = 0
+    for d in filed:
+        if d["state"] != "filed":
+            continue
+        sources = by_document.get(d["id"], set())
+        right = (len(sources) == 1 and documents[next(iter(sources))]["in_roster"] and d["patient"] and
+                 d["patient"]["mrn"] == documents[next(iter(sources))]["mrn"])
+        misfiled += not right
+        whole += bool(right)
+    in_roster = sum(documents[i]["in_roster"] for i in seen)
+    n = max(1, len(skew_errors))
+    return (f"check against the truth: {misfiled} misfiled, {whole} of {in_roster} documents of patients in the "
+            f"index filed ({100 * whole / max(1, in_roster):.1f}%), orientation right on {orientation_right} of "
+            f"{len(skew_errors)} pages ({100 * orientation_right / n:.2f}%), skew mean error "
+            f"{sum(skew_errors) / n:.3f} deg (max {max(skew_errors, default=0):.3f})")
 base_pages = int(open(f"{work}/baseline.pages").read())
 base_secs = float(open(f"{work}/baseline.seconds").read())
 base_rate = base_pages / base_secs * 60
@@ -103,4 +153,5 @@ for name in ("small", "large"):
           f"peak RSS {rss_mb:6.1f} MB, time outside OCR {outside * 100:4.1f}% "
           f"(filed {r['pages_filed']}, review {r['pages_review']}, quarantined {r['pages_quarantined']}, "
           f"blank {r['pages_dropped_blank']}); {r['pages'] / secs * 60 / base_rate:.2f}x the baseline's pages/min")
+    print("       " + check_against_truth(name))
 PY
