@@ -18,7 +18,7 @@
 # without chartroom would run to get searchable PDFs. Its pages per minute is
 # the baseline for chartroom's, so the ratio holds on a noisy machine.
 #
-#   bash bench/migration_bench.sh                     # 250 vs 1000 pages (about an hour on 2 cores)
+#   bash bench/migration_bench.sh                     # 250 vs 1000 pages (about 25 minutes on 2 cores)
 #   SMALL=60 LARGE=240 bash bench/migration_bench.sh  # a quicker look; scale the figures
 set -euo pipefail
 cd "$(dirname "$0")/.."

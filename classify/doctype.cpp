@@ -1,5 +1,6 @@
-// Document type from the title on the first page. A trained classifier over
-// the whole text replaces this when it lands; titles stay a strong cue.
+// Document type: the trained model (type_model.cpp) over the document's text,
+// with a printed title that names a type (the rules below) as strong evidence;
+// below the abstain threshold no type is given and a person chooses.
 #include <algorithm>
 #include <array>
 #include <sstream>
