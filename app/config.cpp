@@ -102,6 +102,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
            read_number(table, "limits", "assumed_dpi", o.limits.assumed_dpi, 50, 2400, path),
            read_number(table, "limits", "min_dimension", o.limits.min_dimension, 1, 10000, path),
            read_number(table, "limits", "ocr_seconds_per_page", o.ocr.max_seconds_per_page, 0, 86400, path),
+           read_number(table, "limits", "ocr_attempts_per_page", o.ocr_attempts_per_page, 1, 1000, path),
        }) {
     if (!s) return std::unexpected(s.error());
   }

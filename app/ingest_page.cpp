@@ -115,6 +115,22 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     page.state = PageState::kDroppedBlank;
     return {};
   }
+  // Counted before OCR starts: a page that earlier runs died while reading (a
+  // crash or a hang inside Tesseract, then a restart) is given up after the
+  // limit, so one bad page cannot stop the service again and again.
+  Result<int> attempts = [&] {
+    std::lock_guard store_lock(store_mutex_);
+    return store_.start_ocr_attempt(page.file_hash, page.ref.index);
+  }();
+  if (!attempts) return std::unexpected(attempts.error());
+  if (*attempts > options_.ocr_attempts_per_page) {
+    page.state = PageState::kQuarantined;
+    page.reason = page_label(page.ref) + ": chartroom stopped " + std::to_string(*attempts - 1) +
+                  " times while reading this page (a crash or hang inside OCR), so it is not read again; the "
+                  "page is kept in its original file: look at it, rescan it if it is damaged, and ingest the "
+                  "rescan (or raise [limits] ocr_attempts_per_page)";
+    return {};
+  }
   const fs::path pdf = store_.page_pdf_path(page.file_hash, page.ref.index);
   std::error_code ec;
   fs::create_directories(pdf.parent_path(), ec);

@@ -24,6 +24,9 @@ struct IngestOptions {
   capture::CleanOptions clean;
   classify::MatchOptions match;
   ocr::EngineOptions ocr;
+  // Runs that may start reading one page: a page earlier runs died while
+  // reading (a crash or hang inside OCR) more often than this is quarantined.
+  int ocr_attempts_per_page = 3;
   // Called from the filing thread after each batch, e.g. to print a line.
   std::function<void(const std::string&)> on_batch_done;
   // Called from any thread each time a page is done (read, resumed or

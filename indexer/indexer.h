@@ -201,6 +201,10 @@ class Store {
   Status save_page(const PageRecord& page, std::string_view batch);
   Status save_pages(const std::vector<PageRecord>& pages, std::string_view batch);
   Result<std::optional<PageRecord>> saved_page(const std::string& file_hash, int page);
+  // Counts (and commits) one more start of OCR on a saved page and returns how
+  // many runs have started it: more than one means earlier runs died while
+  // reading it.
+  Result<int> start_ocr_attempt(const std::string& file_hash, int page);
   Result<WorkStatus> work_status();
   // Where a page's one-page PDF waits for filing: DIR/work/pages/HA/HASH-N.pdf.
   std::filesystem::path page_pdf_path(const std::string& file_hash, int page) const;

@@ -68,6 +68,22 @@ fs::path Store::page_pdf_path(const std::string& file_hash, int page) const {
 
 Status Store::save_page(const PageRecord& page, std::string_view batch) { return save_pages({page}, batch); }
 
+Result<int> Store::start_ocr_attempt(const std::string& file_hash, int page) {
+  auto stmt = impl_->db.prepare(
+      "UPDATE page_work SET ocr_attempts = ocr_attempts + 1 WHERE file_hash = ?1 AND page = ?2 "
+      "RETURNING ocr_attempts",
+      "counting an OCR attempt");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, file_hash).bind(2, page);
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "page " + std::to_string(page + 1) + " of file " + file_hash +
+                                                   " has no saved progress; save it before reading it");
+  const int attempts = static_cast<int>(stmt->integer(0));
+  if (auto done = stmt->step(); !done) return std::unexpected(done.error());  // the statement completes: committed
+  return attempts;
+}
+
 Status Store::save_pages(const std::vector<PageRecord>& pages, std::string_view batch) {
   auto tx = Transaction::begin(impl_->db, "recording page progress");
   if (!tx) return std::unexpected(tx.error());

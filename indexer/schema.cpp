@@ -123,8 +123,16 @@ CREATE INDEX page_work_by_state ON page_work(state, created_at);
 CREATE INDEX page_work_by_updated ON page_work(updated_at);
 )sql";
 
+// How many times a run started reading each page (Store::start_ocr_attempt):
+// a page that keeps killing the process (a crash or hang inside Tesseract) is
+// given up after a few runs instead of stopping the service over and over.
+// Version 4.
+constexpr const char* kV4OcrAttempts = R"sql(
+ALTER TABLE page_work ADD COLUMN ocr_attempts INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork};
+constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork, kV4OcrAttempts};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

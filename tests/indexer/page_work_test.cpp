@@ -51,6 +51,33 @@ TEST(PageWork, StepsSurviveReopeningTheStore) {
   EXPECT_EQ(status->oldest_waiting_source, "scans/a.tif");
 }
 
+// Each start of OCR on a page is committed, survives a restart and is not
+// reset when the page's later steps are saved.
+TEST(PageWork, OcrAttemptsAreCountedAcrossRuns) {
+  TempDir tmp;
+  const fs::path root = tmp.path() / "store";
+  PageRecord page;
+  page.ref = {"scans/b.tif", 0};
+  page.file_hash = std::string(64, 'b');
+  page.state = PageState::kCleaned;
+  {
+    auto store = Store::open(root);
+    ASSERT_TRUE(store) << store.error().message;
+    auto none = (*store)->start_ocr_attempt(page.file_hash, 0);
+    ASSERT_FALSE(none);  // nothing saved yet: refused, not counted
+    EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+    ASSERT_TRUE((*store)->save_page(page, "b.tif"));
+    EXPECT_EQ((*store)->start_ocr_attempt(page.file_hash, 0), 1);
+  }
+  auto store = Store::open(root);  // the run died while reading it; the next one starts again
+  ASSERT_TRUE(store);
+  ASSERT_TRUE((*store)->save_page(page, "b.tif"));
+  EXPECT_EQ((*store)->start_ocr_attempt(page.file_hash, 0), 2);
+  page.state = PageState::kRead;
+  ASSERT_TRUE((*store)->save_page(page, "b.tif"));
+  EXPECT_EQ((*store)->start_ocr_attempt(page.file_hash, 0), 3);
+}
+
 TEST(PageWork, FilingMakesEveryPageTerminal) {
   TempDir tmp;
   auto store = Store::open(tmp.path() / "store");

@@ -45,7 +45,8 @@ TEST(StoreOpen, CreatesPrivateLayout) {
   }
   EXPECT_EQ(testing::mode_of(root / "chartroom.db"), 0600u);
   EXPECT_EQ((*store)->work_dir(), root / "work");
-  EXPECT_GE(raw_int(root / "chartroom.db", "PRAGMA user_version"), 3);  // v2: patient name index, v3: page_work
+  // v2: patient name index, v3: page_work, v4: OCR attempts per page
+  EXPECT_GE(raw_int(root / "chartroom.db", "PRAGMA user_version"), 4);
   EXPECT_EQ(raw_int(root / "chartroom.db", "SELECT count(*) FROM sqlite_master WHERE name = 'page_text'"), 1);
 }
 
