@@ -99,6 +99,10 @@ int run_status(const std::filesystem::path& store_path, bool json) {
                              daemon["running"].get<bool>() ? "running" : "NOT RUNNING", daemon.value("pid", 0),
                              daemon["heartbeat_age_seconds"].get<std::int64_t>(), daemon.value("batches_in_flight", 0),
                              daemon.value("batches_waiting_retry", 0), daemon.value("errors", 0));
+    if (daemon.value("stalled", false)) {
+      std::cout << "  STALLED: no page has finished for a long while ([watch] stall_seconds); systemd's watchdog "
+                   "will restart the service. See: journalctl -u chartroom-watch\n";
+    }
     for (const auto& scanner : daemon.value("scanners", nlohmann::json::array())) {
       std::string oldest = scanner["oldest_waiting_seconds"].is_number()
                                ? fmt::format(", oldest for {} s", scanner["oldest_waiting_seconds"].get<std::int64_t>())

@@ -86,7 +86,24 @@ int Daemon::run() {
       while (::read(inotify_fd_, buffer, sizeof buffer) > 0) dirty = true;
     }
     const auto now = std::chrono::steady_clock::now();
-    if (watchdog_usec > 0 && now - last_ping >= std::chrono::microseconds(watchdog_usec / 2)) {
+    const auto quiet = now - std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_progress_));
+    const bool stalled = busy_ && quiet > std::chrono::seconds(watch_.stall_seconds);
+    if (stalled != stalled_) {
+      stalled_ = stalled;
+      if (stalled) {
+        ++errors_;
+        log_event("error", "stalled",
+                  fmt::format("seconds_without_progress={} in_flight_batches={} message=\"no page finished for {} s; "
+                              "the systemd watchdog is no longer answered, so systemd restarts the service\"",
+                              std::chrono::duration_cast<std::chrono::seconds>(quiet).count(), in_flight_.load(),
+                              watch_.stall_seconds));
+        sd_notify("STATUS=stalled: no page finished lately; waiting for the watchdog to restart the service");
+      } else {
+        log_event("info", "progressing_again", fmt::format("in_flight_batches={}", in_flight_.load()));
+        sd_notify("STATUS=watching scanner folders");
+      }
+    }
+    if (watchdog_usec > 0 && !stalled && now - last_ping >= std::chrono::microseconds(watchdog_usec / 2)) {
       sd_notify("WATCHDOG=1");
       last_ping = now;
     }
@@ -196,6 +213,10 @@ void Daemon::start_jobs() {
   busy_ = true;
   IngestOptions options = config_.ingest;
   options.stop = &stop_;
+  const auto mark_progress = [this] { last_progress_ = std::chrono::steady_clock::now().time_since_epoch().count(); };
+  mark_progress();
+  options.on_progress = [mark_progress](int) { mark_progress(); };
+  options.on_batch_done = [mark_progress](const std::string&) { mark_progress(); };
   worker_ = std::thread([this, collection = std::move(collection), options = std::move(options)]() mutable {
     const auto start = std::chrono::steady_clock::now();
     auto report = ingest(*store_, collection, options, *pool_);

@@ -18,6 +18,11 @@ struct WatchConfig {
   std::vector<scanners::ScannerProfile> scanners;
   std::filesystem::path archive;
   int rescan_seconds = 30;
+  // While batches are in flight and no page has finished for this long, the
+  // service counts as stalled: it says so in its log and status, and stops
+  // answering systemd's watchdog, so that systemd restarts it (the restart
+  // resumes from the store; [limits] ocr_attempts_per_page ends a loop).
+  int stall_seconds = 1800;
   std::filesystem::path store;  // [watch] store, if set (--store wins)
 };
 

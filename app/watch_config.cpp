@@ -24,6 +24,10 @@ Result<WatchConfig> load_watch_config(const fs::path& path) {
     if (*v < 1 || *v > 3600) return bad("[watch] rescan_seconds must be 1 .. 3600 (example: rescan_seconds = 30)");
     config.rescan_seconds = static_cast<int>(*v);
   }
+  if (auto v = table.at_path("watch.stall_seconds").value<std::int64_t>()) {
+    if (*v < 1 || *v > 86400) return bad("[watch] stall_seconds must be 1 .. 86400 (example: stall_seconds = 1800)");
+    config.stall_seconds = static_cast<int>(*v);
+  }
   if (config.archive.empty()) {
     return bad("[watch] archive is missing: the folder where originals go once filed "
                "(example: archive = \"/srv/chartroom/archive\")");

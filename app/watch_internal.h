@@ -77,6 +77,9 @@ class Daemon {
   std::atomic<bool> stop_{false};
   std::atomic<int> in_flight_{0};
   std::atomic<int> errors_{0};
+  // steady_clock ticks of the last page done or batch filed (the worker sets it).
+  std::atomic<std::chrono::steady_clock::rep> last_progress_{0};
+  bool stalled_ = false;
   int inotify_fd_ = -1;
   std::chrono::steady_clock::time_point last_status_{};
 };

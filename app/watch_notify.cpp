@@ -58,6 +58,7 @@ void Daemon::write_status() {
                                  {"batches_waiting_retry", failed_.size()},
                                  {"errors", errors_.load()},
                                  {"stopping", stop_.load()},
+                                 {"stalled", stalled_},
                                  {"scanners", scanners}};
   const std::string text = status.dump(2);
   (void)write_file_atomic(store_path_ / "work" / "watch-status.json",

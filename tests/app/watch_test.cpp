@@ -4,11 +4,14 @@
 // originals move to the archive, and SIGTERM stops the service cleanly.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -158,6 +161,82 @@ TEST_F(Watch, SlowWritersAreNeverTakenEarly) {
   EXPECT_EQ(wait_for(daemon_), 0);
   daemon_ = -1;
   EXPECT_NE(log().find("event=stopped"), std::string::npos) << log();
+}
+
+// No page finishes for [watch] stall_seconds while a batch is in flight (here
+// 1 s, shorter than reading one page, so every page is a stall): the service
+// logs it and stops answering systemd's watchdog until a page finishes again,
+// so that a real hang inside OCR gets the service restarted.
+TEST_F(Watch, AStalledServiceStopsAnsweringTheWatchdogUntilPagesFinishAgain) {
+  std::string config = slurp(root_ / "chartroom.toml");
+  config.replace(config.find("workers = 2"), 11, "workers = 1");
+  config.replace(config.find("rescan_seconds = 2\n"), 19, "rescan_seconds = 2\nstall_seconds = 1\n");
+  std::ofstream(root_ / "chartroom.toml") << config;
+
+  // systemd's end of the notify protocol.
+  const fs::path socket_path = root_ / "notify.sock";
+  const int sock = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(socket_path.string().size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.string().size());
+  ASSERT_EQ(::bind(sock, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+  std::vector<std::string> messages;
+  const auto drain = [&] {
+    char buffer[512];
+    for (ssize_t n; (n = ::recv(sock, buffer, sizeof buffer, 0)) > 0;) messages.emplace_back(buffer, n);
+  };
+  ::setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+  ::setenv("WATCHDOG_USEC", "1000000", 1);  // a ping every 0.5 s while healthy
+  daemon_ = spawn({kChartroom, "watch", "--config", (root_ / "chartroom.toml").string(), "--store", store().string()},
+                  root_ / "watch.log");
+  ::unsetenv("NOTIFY_SOCKET");
+  ::unsetenv("WATCHDOG_USEC");
+  ASSERT_TRUE(eventually([&] { return log().find("event=started") != std::string::npos; }, 60s)) << log();
+  fs::copy_file(root_ / "gen" / "batch" / "scan_0002.tif", root_ / "scanners" / "ward3" / "scan_0002.tif");
+  ASSERT_TRUE(eventually(
+      [&] {
+        drain();
+        return log().find("event=archived") != std::string::npos;
+      },
+      240s))
+      << log();
+  std::this_thread::sleep_for(1500ms);  // healthy again: pings resume
+  drain();
+  ::close(sock);
+  const std::string text = log();
+  EXPECT_NE(text.find("level=error event=stalled"), std::string::npos) << text;
+  EXPECT_NE(text.find("event=progressing_again"), std::string::npos) << text;
+
+  const auto is = [](const std::string& message, std::string_view what) {
+    return message.find(what) != std::string::npos;
+  };
+  int pings_before = 0, pings_while_stalled = 0, pings_after = 0, stalls = 0;
+  bool stalled = false, seen_stall = false;
+  for (const std::string& message : messages) {
+    if (is(message, "STATUS=stalled")) {
+      stalled = seen_stall = true;
+      ++stalls;
+    } else if (is(message, "STATUS=watching")) {
+      stalled = false;
+    } else if (is(message, "WATCHDOG=1")) {
+      (stalled ? pings_while_stalled : seen_stall ? pings_after : pings_before) += 1;
+    }
+  }
+  EXPECT_GE(stalls, 1);
+  EXPECT_GE(pings_before, 1) << "the healthy service answers the watchdog";
+  EXPECT_EQ(pings_while_stalled, 0) << "a stalled service must not answer the watchdog";
+  EXPECT_GE(pings_after, 1) << "once pages finish again, it answers again";
+  EXPECT_FALSE(stalled) << "the service ended the run stalled";
+
+  // The batch itself went through as usual.
+  const auto recorded = pages();
+  ASSERT_TRUE(recorded.is_array());
+  EXPECT_EQ(recorded.size(), 3U);
+  ::kill(daemon_, SIGTERM);
+  EXPECT_EQ(wait_for(daemon_), 0);
+  daemon_ = -1;
 }
 
 }  // namespace
