@@ -1,8 +1,10 @@
 #include "app/commands.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -24,6 +26,31 @@ namespace fs = std::filesystem;
 namespace {
 
 void print_error(const Error& error) { std::cerr << "chartroom: " << error.message << "\n"; }
+
+// Ctrl-C or SIGTERM during an ingest: no new page starts, the pages being read
+// finish and are kept, and the run ends; the same command continues later. A
+// second signal stops at once (the store stays consistent either way).
+std::atomic<bool> g_stop_ingest{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void stop_ingest(int signal) {
+  if (g_stop_ingest.exchange(true)) {
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+    return;
+  }
+  constexpr char kMessage[] =
+      "\nchartroom: stopping after the pages being read (Ctrl-C again to stop at once); run the same command "
+      "again to continue\n";
+  (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+}
+
+void stop_ingest_on_signals() {
+  struct sigaction action {};
+  action.sa_handler = stop_ingest;
+  sigemptyset(&action.sa_mask);
+  for (int s : {SIGINT, SIGTERM}) ::sigaction(s, &action, nullptr);
+}
 
 std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
   auto store = indexer::Store::open(common.store);
@@ -75,6 +102,8 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
   ProgressPrinter progress(std::cerr, ::isatty(STDERR_FILENO) != 0, expected);
   config.ingest.on_batch_done = [&](const std::string& line) { progress.line("  " + line); };
   config.ingest.on_progress = [&](int done) { progress.update(done); };
+  config.ingest.stop = &g_stop_ingest;
+  stop_ingest_on_signals();
   auto report = ingest(*store, *collection, config.ingest);
   progress.finish();
   if (!report) {

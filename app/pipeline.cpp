@@ -38,12 +38,18 @@ Result<IngestReport> Ingest::run(const scanners::Collection& collection) {
     }
     seal(batch);
   }
+  std::size_t started = 0;
   for (const scanners::Batch& batch : collection.batches) {
     if (stopping()) break;  // not started: taken afresh next time
     produce(batch);
+    ++started;
   }
   queue_.close();
   workers.clear();  // joins
+  if (started < collection.batches.size()) {  // the run is not complete, and says so
+    report_.failures.push_back(std::to_string(collection.batches.size() - started) +
+                               " batch(es) not started because chartroom was stopped; run again to continue");
+  }
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   return report_;
 }
@@ -93,8 +99,10 @@ void Ingest::produce(const scanners::Batch& input) {
     auto opened = OpenedFile::open(file.path, file.source);
     auto hash = opened ? indexer::content_hash(*opened) : std::unexpected(opened.error());
     if (!hash) {
+      const bool unreadable = hash.error().code == ErrorCode::kIo || hash.error().code == ErrorCode::kNotFound;
       quarantine_file(*batch, file, indexer::hash_text("unreadable:" + file.source), 0,
-                      hash.error().message + "; check that the file exists and chartroom may read it");
+                      hash.error().message +
+                          (unreadable ? "; check that the file exists and chartroom may read it" : ""));
       continue;
     }
     const std::uint64_t size = opened->size();

@@ -32,7 +32,8 @@ struct IngestOptions {
   // Called from any thread each time a page is done (read, resumed or
   // quarantined) with the number done so far in this run, e.g. for a progress bar.
   std::function<void(int)> on_progress;
-  // When set and true (SIGTERM in `chartroom watch`), no further page is
+  // When set and true (SIGTERM in `chartroom watch`, Ctrl-C or SIGTERM in
+  // `chartroom ingest`), no further page is
   // started: pages in flight finish, their batches are parked (not filed) and
   // the next run resumes them from the store.
   const std::atomic<bool>* stop = nullptr;

@@ -197,6 +197,45 @@ TEST_F(Durability, APageThatKeepsKillingTheRunIsQuarantinedAfterTheLimit) {
   EXPECT_EQ(query("SELECT ocr_attempts FROM page_work WHERE file_hash || ':' || page = '" + victim + "'"), "3");
 }
 
+// Ctrl-C during a migration: the pages being read finish and are kept, the run
+// ends saying how to go on, and the same command resumes without reading them
+// again (an interruption is not held against a page as a failed attempt).
+TEST_F(Durability, CtrlCFinishesThePagesBeingReadAndTheRerunResumes) {
+  // More batches than the pages in flight, so that some are not started yet.
+  fs::remove_all(root_ / "gen");
+  ASSERT_EQ(run({kTestpages, "--out", (root_ / "gen").string(), "--documents", "8", "--seed", "12"},
+                root_ / "gen.log"),
+            0)
+      << slurp(root_ / "gen.log");
+  ASSERT_EQ(chartroom({"patients", "import", (root_ / "gen" / "roster.csv").string()}), 0) << log();
+  const auto truth = nlohmann::json::parse(slurp(root_ / "gen" / "truth.json"), nullptr, false);
+  expected_pages_ = 0;
+  for (const auto& document : truth["documents"]) expected_pages_ += static_cast<int>(document["pages"].size());
+  ASSERT_GE(truth["documents"].size(), 8U);
+
+  const pid_t pid = spawn(ingest_args(), root_ / "ingest.log");
+  std::string reading;  // file_hash:page
+  for (int i = 0; i < 3000 && reading.empty(); ++i) {
+    reading = query("SELECT file_hash || ':' || page FROM page_work WHERE state = 'cleaned' AND ocr_attempts = 1 "
+                    "LIMIT 1");
+    if (reading.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGINT);
+  const int status = wait_for(pid);
+  ASSERT_FALSE(reading.empty()) << "no page was caught while being read\n" << slurp(root_ / "ingest.log");
+  const std::string out = slurp(root_ / "ingest.log");
+  EXPECT_EQ(status, 1) << out;  // not everything is done yet
+  EXPECT_NE(out.find("stopping after the pages being read"), std::string::npos) << out;
+  EXPECT_NE(out.find("not started because chartroom was stopped; run again to continue"), std::string::npos) << out;
+  const std::string where = " FROM page_work WHERE file_hash || ':' || page = '" + reading + "'";
+  const std::string state = query("SELECT state" + where);
+  EXPECT_TRUE(state == "read" || state == "classified" || state == "filed" || state == "review") << state;
+
+  ASSERT_EQ(run(ingest_args(), root_ / "ingest.log"), 0) << slurp(root_ / "ingest.log");
+  expect_all_accounted();
+  EXPECT_EQ(query("SELECT ocr_attempts" + where), "1") << "the page finished before the stop was read again";
+}
+
 TEST_F(Durability, DiskFullGivesAClearErrorFilesNothingHalfAndResumes) {
   const int status = run(ingest_args(), root_ / "ingest.log", 48 * 1024);
   const std::string out = slurp(root_ / "ingest.log");
