@@ -69,6 +69,20 @@ class Durability : public ::testing::Test {
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
     return out;
   }
+  // "file_hash:page" of a page being read by the `attempt`-th run to start it
+  // (its attempt is committed just before OCR starts, and OCR takes seconds),
+  // as soon as there is one; "" after 30 s. `only` narrows it to that page.
+  std::string page_being_read(int attempt, const std::string& only = "") {
+    const std::string sql = "SELECT file_hash || ':' || page FROM page_work WHERE state = 'cleaned' AND "
+                            "ocr_attempts = " + std::to_string(attempt) +
+                            (only.empty() ? "" : " AND file_hash || ':' || page = '" + only + "'") + " LIMIT 1";
+    std::string found;
+    for (int i = 0; i < 3000 && found.empty(); ++i) {
+      found = query(sql);
+      if (found.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return found;
+  }
   int chartroom(std::vector<std::string> args) {
     args.insert(args.begin(), kChartroom.string());
     args.insert(args.end(), {"--store", store().string()});
@@ -161,15 +175,7 @@ TEST_F(Durability, APageThatKeepsKillingTheRunIsQuarantinedAfterTheLimit) {
   std::string victim;  // file_hash:page of the page read when the run died
   for (int attempt = 1; attempt <= 2; ++attempt) {
     const pid_t pid = spawn(ingest_args(config), root_ / "ingest.log");
-    // The attempt is committed before OCR starts; the kill lands during OCR.
-    const std::string sql = "SELECT file_hash || ':' || page FROM page_work WHERE state = 'cleaned' AND "
-                            "ocr_attempts = " + std::to_string(attempt) +
-                            (victim.empty() ? "" : " AND file_hash || ':' || page = '" + victim + "'") + " LIMIT 1";
-    std::string found;
-    for (int i = 0; i < 3000 && found.empty(); ++i) {
-      found = query(sql);
-      if (found.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    const std::string found = page_being_read(attempt, victim);  // the kill lands during its OCR
     ::kill(pid, SIGKILL);
     wait_for(pid);
     ASSERT_FALSE(found.empty()) << "no page was caught while being read (attempt " << attempt << ")\n"
@@ -214,12 +220,7 @@ TEST_F(Durability, CtrlCFinishesThePagesBeingReadAndTheRerunResumes) {
   ASSERT_GE(truth["documents"].size(), 8U);
 
   const pid_t pid = spawn(ingest_args(), root_ / "ingest.log");
-  std::string reading;  // file_hash:page
-  for (int i = 0; i < 3000 && reading.empty(); ++i) {
-    reading = query("SELECT file_hash || ':' || page FROM page_work WHERE state = 'cleaned' AND ocr_attempts = 1 "
-                    "LIMIT 1");
-    if (reading.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const std::string reading = page_being_read(1);
   ::kill(pid, SIGINT);
   const int status = wait_for(pid);
   ASSERT_FALSE(reading.empty()) << "no page was caught while being read\n" << slurp(root_ / "ingest.log");
