@@ -110,13 +110,10 @@ class OpenedFile {
   OpenedFile& operator=(const OpenedFile&) = delete;
   ~OpenedFile();
 
-  int fd() const { return fd_; }
   // As it was when opened.
   const FileIdentity& identity() const { return identity_; }
   std::uint64_t size() const { return identity_.size; }
   const std::string& display_name() const { return display_name_; }
-  // The identity now, through the descriptor (it follows the file, not the name).
-  Result<FileIdentity> current_identity() const;
   // Reads `size` bytes from offset `at`; fewer only when the file ends sooner.
   Result<std::vector<std::uint8_t>> read_at(std::uint64_t at, std::size_t size) const;
   // Hands the descriptor on; the caller closes it.

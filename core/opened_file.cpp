@@ -68,14 +68,6 @@ OpenedFile::~OpenedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<FileIdentity> OpenedFile::current_identity() const {
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0) {
-    return fail(ErrorCode::kIo, display_name_ + ": cannot read the file: " + std::strerror(errno));
-  }
-  return identity_of(st);
-}
-
 Result<std::vector<std::uint8_t>> OpenedFile::read_at(std::uint64_t at, std::size_t size) const {
   std::vector<std::uint8_t> bytes(size);
   std::size_t got = 0;
