@@ -128,7 +128,7 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     page.reason = page_label(page.ref) + ": chartroom stopped " + std::to_string(*attempts - 1) +
                   " times while reading this page (a crash or hang inside OCR), so it is not read again; the "
                   "page is kept in its original file: look at it, rescan it if it is damaged, and ingest the "
-                  "rescan (or raise [limits] ocr_attempts_per_page)";
+                  "rescan";
     return {};
   }
   const fs::path pdf = store_.page_pdf_path(page.file_hash, page.ref.index);
