@@ -105,8 +105,9 @@ int main(int argc, char** argv) {
   // Rows the model never saw: chartroom-type-corpus leaves out every fifth row
   // and every other row with the same note.
   std::vector<std::pair<std::string, const testgen::Sample*>> held_out;
+  const std::vector<std::string> sample_types = testgen::sample_doc_types(samples);
   for (std::size_t i = 0; i < samples.size(); i += 5) {
-    std::string label = testgen::sample_doc_type(samples[i]);
+    const std::string& label = sample_types[i];
     if (!label.empty()) held_out.emplace_back(label, &samples[i]);
   }
 
@@ -223,6 +224,15 @@ int main(int argc, char** argv) {
     }
     pages_total += static_cast<int>(texts.size());
     app::StoreIndex index(**store);
+    const bool verbose = std::getenv("BENCH_VERBOSE") != nullptr;
+    // What the splitter sees (decide_documents takes the texts).
+    const classify::Segmentation seen = verbose ? classify::split_documents(texts) : classify::Segmentation{};
+    std::vector<std::string> ids_read(verbose ? texts.size() : 0);
+    for (std::size_t i = 0; i < ids_read.size(); ++i) {
+      for (const classify::Identifier& id : classify::find_identifiers(texts[i], 0)) {
+        ids_read[i] += " " + std::string(classify::identifier_kind_name(id.kind)) + "=" + id.value + " [" + id.text + "]";
+      }
+    }
     const auto t1 = Clock::now();
     const auto documents = app::decide_documents(records, texts, index, "bench" + std::to_string(b), {});
     decide_s += std::chrono::duration<double>(Clock::now() - t1).count();
@@ -245,6 +255,30 @@ int main(int argc, char** argv) {
     }
     for (int s : predicted_starts) (truth_starts.contains(s) ? boundary_tp : boundary_fp)++;
     for (int s : truth_starts) boundary_fn += predicted_starts.contains(s) ? 0 : 1;
+    if (verbose) {
+      // What the splitter saw at each wrong boundary.
+      const auto cues = [&](int page) {
+        std::string out;
+        for (const classify::Boundary& cue : seen.boundaries) {
+          if (cue.page != page) continue;
+          out = " (p=" + std::to_string(cue.probability) + ":";
+          for (const std::string& r : cue.reasons) out += " " + r + ";";
+          out += ")";
+        }
+        return out;
+      };
+      for (int s : predicted_starts) {
+        if (truth_starts.contains(s)) continue;
+        std::cout << "  false boundary: batch " << b << " page " << s << " inside "
+                  << truth[static_cast<std::size_t>(s)].title << cues(s) << "\n    read:" << ids_read[static_cast<std::size_t>(s)]
+                  << "\n    before:" << ids_read[static_cast<std::size_t>(s - 1)] << "\n";
+      }
+      for (int s : truth_starts) {
+        if (predicted_starts.contains(s)) continue;
+        std::cout << "  missed boundary: batch " << b << " page " << s << " before "
+                  << truth[static_cast<std::size_t>(s)].title << cues(s) << "\n";
+      }
+    }
 
     std::set<int> batch_truth_docs;
     for (const TruthPage& t : truth) {

@@ -68,9 +68,10 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < samples.size(); i += 5) bench_notes.insert(joined(samples[i].paragraphs));
   std::set<std::string> seen;
   int left_out = 0;
+  const std::vector<std::string> sample_types = testgen::sample_doc_types(samples);
   for (std::size_t i = 0; i < samples.size(); ++i) {
     if (i % 5 == 0) continue;
-    const std::string label = testgen::sample_doc_type(samples[i]);
+    const std::string& label = sample_types[i];
     if (label.empty()) continue;
     const std::string body = joined(samples[i].paragraphs);
     if (bench_notes.contains(body)) {

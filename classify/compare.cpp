@@ -103,9 +103,32 @@ Comparison compare_birth_date(std::string_view read, std::string_view other) {
   return {Agreement::kConflict, "a different date"};
 }
 
+namespace {
+
+// A name as OCR might have read it either way: "rn" for "m", "vv" for "w",
+// "I" for "l" (names are compared upper-cased).
+std::string ocr_folded(std::string_view name) {
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char next = i + 1 < name.size() ? name[i + 1] : '\0';
+    if ((name[i] == 'R' && next == 'N') || (name[i] == 'V' && next == 'V')) {
+      out += name[i] == 'R' ? 'M' : 'W';
+      ++i;
+    } else {
+      out += name[i] == 'I' ? 'L' : name[i];
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kLookAlike = "differs only in letters OCR confuses (rn/m, vv/w, I/l)";
+
+}  // namespace
+
 Comparison compare_family(std::string_view read, std::string_view other) {
   if (read.empty() || other.empty()) return {Agreement::kConflict, "no name"};
   if (read == other) return {Agreement::kExact, "exact"};
+  if (ocr_folded(read) == ocr_folded(other)) return {Agreement::kClose, std::string(kLookAlike)};
   const double jw = jaro_winkler(read, other);
   // A double-barrelled name read in part ("GARCIA" for "GARCIALOPEZ").
   if (read.size() >= 4 && other.size() > read.size() && (other.starts_with(read) || other.ends_with(read))) {
@@ -120,6 +143,7 @@ Comparison compare_given(std::string_view read, std::string_view other) {
   if (read.empty() || other.empty()) return {Agreement::kConflict, "no name"};
   if (read == other) return {Agreement::kExact, "exact"};
   if ((read.size() == 1 || other.size() == 1) && read[0] == other[0]) return {Agreement::kWeak, "initial"};
+  if (ocr_folded(read) == ocr_folded(other)) return {Agreement::kClose, std::string(kLookAlike)};
   const double jw = jaro_winkler(read, other);
   if (jw >= 0.94) return {Agreement::kClose, "spelt nearly the same"};
   if (jw >= 0.88) return {Agreement::kWeak, "spelt similarly"};

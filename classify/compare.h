@@ -21,7 +21,8 @@ struct Comparison {
 
 Comparison compare_mrn(std::string_view read, std::string_view other);
 Comparison compare_birth_date(std::string_view read, std::string_view other);  // YYYY-MM-DD both
-// Family names and given names as letters (see letters()); given names also
+// Family names and given names as letters (see letters()); letters OCR
+// confuses (rn/m, vv/w, I/l) make a close match, and given names also
 // compare an initial with a full name.
 Comparison compare_family(std::string_view read, std::string_view other);
 Comparison compare_given(std::string_view read, std::string_view other);

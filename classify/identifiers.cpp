@@ -1,5 +1,6 @@
 // Reading patient identifiers out of OCR text and barcodes.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <regex>
 #include <sstream>
@@ -44,6 +45,17 @@ const std::regex& name_label_pattern() {
   return pattern;
 }
 
+// Words of an examination's headings ("EARS, NOSE, MOUTH AND THROAT:"), which
+// a line of body text can break into "LAST, FIRST" shape; never a name on a
+// sticker.
+bool is_heading_word(std::string_view upper) {
+  static constexpr std::array<std::string_view, 22> kWords = {
+      "EARS",   "EYES",  "NOSE",     "MOUTH",   "THROAT", "HEAD",   "NECK",    "CHEST",
+      "HEART",  "LUNGS", "ABDOMEN",  "SPINE",   "SKIN",   "PELVIS", "RECTAL",  "GENERAL",
+      "HEENT",  "NEURO", "EXTREMITIES", "GENITOURINARY", "MUSCULOSKELETAL", "PSYCHIATRIC"};
+  return std::ranges::find(kWords, upper) != kWords.end();
+}
+
 const std::regex& sticker_pattern() {
   static const std::regex pattern(R"(^\s*([A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+)?)\s*,\s*([A-Z][A-Z'-]+)(\s+[A-Z]\.?)?\s*$)",
                                   std::regex::ECMAScript | std::regex::optimize);
@@ -55,7 +67,7 @@ const std::regex& dob_pattern() {
       R"((\bDOB\b|\bD\.\s?O\.\s?B\b\.?|\bDate\s+of\s+Birth\b|\bBirth\s*Date\b|\bBirthdate\b|\bBorn\b)(?:\s*/\s*Age)?)"
       R"(\s*[:#]?\s*)"
       R"(([0-9OoIlS|]{1,2}[/.-][0-9OoIlS|]{1,2}[/.-][0-9OoIlS|]{2,4}\b|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}\b)"
-      R"(|[A-Za-z]{3,9}\.?\s+[0-9]{1,2},?\s+[0-9]{4}\b|[0-9]{1,2}[\s-]+[A-Za-z]{3,9}\.?[\s-]+[0-9]{2,4}\b)"
+      R"(|[A-Za-z]{3,9}\.?\s+[0-9lIO|]{1,2},?\s+[0-9lIOS|]{4}\b|[0-9]{1,2}[\s-]+[A-Za-z]{3,9}\.?[\s-]+[0-9]{2,4}\b)"
       R"(|[0-9]{1,2}[A-Za-z]{3}[0-9]{4}\b|[0-9]{8}\b))",
       kFlags);
   return pattern;
@@ -148,6 +160,16 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
                            std::ranges::count_if(raw, [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }) <= 2;
       if (numeric) {
         for (char& c : fixed) c = digit_look_alike(c);
+      } else if (std::ranges::count_if(raw, [](char c) { return c >= '0' && c <= '9'; }) >= 3) {
+        // "August 3, l999": look-alikes inside the numbers, not in the month.
+        for (std::size_t k = 0; k < fixed.size();) {
+          const std::size_t stop = std::min(fixed.find_first_of(" \t,.-", k), fixed.size());
+          const auto token = std::string_view(fixed).substr(k, stop - k);
+          if (std::ranges::any_of(token, [](char c) { return c >= '0' && c <= '9'; })) {
+            for (std::size_t j = k; j < stop; ++j) fixed[j] = digit_look_alike(fixed[j]);
+          }
+          k = stop + 1;
+        }
       }
       if (auto date = normalize_date(fixed)) {
         Identifier id = make_id(IdentifierKind::kBirthDate, *date, trim((*it)[1].str()), raw, page_number, n);
@@ -168,7 +190,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
         continue;
       }
       auto name = parse_name(line);
-      if (!name) continue;
+      if (!name || is_heading_word(name->family) || is_heading_word(name->given)) continue;
       Identifier id = make_id(IdentifierKind::kName, name->family + ", " + name->given, "label", trim(line), page_number, m);
       id.suffix = name->suffix;
       id.box = locate(page, name->family);

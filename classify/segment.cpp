@@ -2,6 +2,7 @@
 // one, cues are added as log-odds: "Page 1 of N" footers, a change of patient
 // identity, a new title or form header, a change of the page's header lines.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <regex>
 #include <sstream>
@@ -54,8 +55,34 @@ int number(std::string text) {
   }
 }
 
+// A section heading of a note standing on a line of its own at the top of a
+// continuation page ("PHYSICAL EXAMINATION"), not the title of a new
+// document. Compared as letters with OCR's I/l folded.
+bool is_section_heading(const std::string& line) {
+  // (Not "CURRENT MEDICATIONS" and the like: a medication list is a document.)
+  static constexpr std::array<std::string_view, 23> kHeadings = {
+      "HISTORY OF PRESENT ILLNESS", "PAST MEDICAL HISTORY", "PAST SURGICAL HISTORY", "FAMILY HISTORY",
+      "SOCIAL HISTORY",             "REVIEW OF SYSTEMS",    "PHYSICAL EXAMINATION",  "PHYSICAL EXAM",
+      "ASSESSMENT AND PLAN",        "ASSESSMENT",           "IMPRESSION",            "PLAN",
+      "HOSPITAL COURSE",            "DISCHARGE INSTRUCTIONS", "ALLERGIES",           "LABORATORY DATA",
+      "DIAGNOSTIC DATA",            "DESCRIPTION OF PROCEDURE", "PROCEDURE IN DETAIL", "FINDINGS",
+      "RECOMMENDATIONS",            "CHIEF COMPLAINT",      "VITAL SIGNS"};
+  const auto folded = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      const char u = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+      if (u >= 'A' && u <= 'Z') out += u == 'I' ? 'L' : u;
+    }
+    return out;
+  };
+  const std::string read = folded(line);
+  return std::ranges::any_of(kHeadings, [&](std::string_view heading) { return folded(heading) == read; });
+}
+
 bool looks_like_title(const std::string& line) {
   if (line.size() < 6 || line.size() > 60 || line.find(':') != std::string::npos) return false;
+  // "1. DARVOCET." is an item of a list; a sentence ends with a period.
+  if ((line[0] >= '0' && line[0] <= '9') || line.back() == '.' || is_section_heading(line)) return false;
   int letters = 0;
   int digits = 0;
   for (char c : line) {
@@ -90,11 +117,16 @@ PageFacts facts_of(const PageText& page, int index, const IdentifierOptions& opt
   return f;
 }
 
-// Does anything read on `page` contradict what was read on the document so far?
-bool identity_conflict(const std::vector<Identifier>& document, const std::vector<Identifier>& page,
-                       std::string& why) {
-  bool conflict = false;
-  bool agreement = false;
+// What `page` says against the document so far.
+struct IdentityCheck {
+  bool conflict = false;      // something read contradicts the pages before
+  bool mrn_conflict = false;  // an MRN does
+  bool mrn_agrees = false;    // the page's MRN is the document's (or an OCR look-alike of it)
+  std::string why;
+};
+
+IdentityCheck identity_conflict(const std::vector<Identifier>& document, const std::vector<Identifier>& page) {
+  IdentityCheck check;
   for (const Identifier& a : page) {
     for (const Identifier& b : document) {
       if (a.kind != b.kind) continue;
@@ -114,21 +146,34 @@ bool identity_conflict(const std::vector<Identifier>& document, const std::vecto
         }
       }
       if (level == Agreement::kConflict) {
-        conflict = true;
-        why = std::string(identifier_kind_name(a.kind)) + " on this page differs from the pages before";
-      } else {
-        agreement = true;
+        check.conflict = true;
+        check.mrn_conflict = check.mrn_conflict || a.kind == IdentifierKind::kMrn;
+        check.why = std::string(identifier_kind_name(a.kind)) + " on this page differs from the pages before";
+      } else if (a.kind == IdentifierKind::kMrn && level <= Agreement::kClose) {
+        check.mrn_agrees = true;
       }
     }
   }
-  (void)agreement;
-  return conflict;
+  return check;
 }
 
+// Does something read on `page` agree with the document so far: the same MRN
+// or date of birth, or a name that is the same but for OCR's look-alikes?
+// (Called only when nothing conflicts.)
 bool identity_agrees(const std::vector<Identifier>& document, const std::vector<Identifier>& page) {
   for (const Identifier& a : page) {
     for (const Identifier& b : document) {
-      if (a.kind == b.kind && a.value == b.value && a.kind != IdentifierKind::kBirthDate) return true;
+      if (a.kind != b.kind) continue;
+      if (a.value == b.value) return true;
+      if (a.kind != IdentifierKind::kName) continue;
+      const auto comma_a = a.value.find(',');
+      const auto comma_b = b.value.find(',');
+      if (comma_a == std::string::npos || comma_b == std::string::npos) continue;
+      const auto family = detail::compare_family(detail::letters(a.value.substr(0, comma_a)),
+                                                 detail::letters(b.value.substr(0, comma_b))).level;
+      const auto given = detail::compare_given(detail::letters(a.value.substr(comma_a + 1)),
+                                               detail::letters(b.value.substr(comma_b + 1))).level;
+      if (family <= Agreement::kClose && given <= Agreement::kClose) return true;
     }
   }
   return false;
@@ -206,24 +251,26 @@ Segmentation split_documents(std::span<const PageText> pages, const IdentifierOp
       score -= 3;
       b.reasons.push_back("the page before announced more pages");
     }
-    std::string why;
-    if (identity_conflict(document_ids, f.ids, why)) {
-      score += 9;
-      b.reasons.push_back("another patient: " + why);
+    if (const IdentityCheck identity = identity_conflict(document_ids, f.ids); identity.conflict) {
+      // A name or date misread on a page whose MRN agrees is weak evidence of
+      // another patient (the matcher still sees both readings).
+      const bool weak = identity.mrn_agrees && !identity.mrn_conflict;
+      score += weak ? 1.5 : 9;
+      b.reasons.push_back((weak ? "the MRN agrees, but " : "another patient: ") + identity.why);
     } else if (identity_agrees(document_ids, f.ids)) {
       score -= 1.5;
     }
     if (!f.title.empty()) {
       const bool continued = f.title.find("CONTINU") != std::string::npos || f.title.find("CONT'D") != std::string::npos;
       score += continued ? -2 : 4.5;
-      b.reasons.push_back(continued ? "title says continued" : "a new title");
+      b.reasons.push_back((continued ? "title says continued: \"" : "a new title: \"") + f.title + "\"");
     }
     // Layout: the header lines at the top of the page changed.
     const auto header_like = [](const std::string& line) { return line.size() <= 50 && !line.ends_with("."); };
     if (!f.top_lines.empty() && !previous->top_lines.empty() && header_like(f.top_lines.front()) &&
         header_like(previous->top_lines.front())) {
       if (f.top_lines.front() != previous->top_lines.front()) {
-        score += 1.5;
+        score += 1.0;  // alone, not enough to split: continuation pages often carry a shorter header
         b.reasons.push_back("the page header changed");
       } else {
         score -= 0.5;

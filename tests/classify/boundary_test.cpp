@@ -91,6 +91,35 @@ TEST(Boundaries, ContinuationPagesStayTogether) {
   EXPECT_FALSE(s.documents[0].unsure_start || s.documents[0].unsure_end);
 }
 
+TEST(Boundaries, SectionHeadingsAndListItemsAreNoTitles) {
+  // A continuation page can start with a heading on a line of its own or an
+  // item of a numbered list; neither starts a new document.
+  const std::string h = header("SMITH, JOHN", "48213377");
+  std::vector<PageText> pages = {text_page(h + "CONSULTATION NOTE\nHistory of present illness."),
+                                 text_page(h + "PHYSICAL EXAMINATION\nLungs are clear."),
+                                 text_page(h + "PHYSLCAL EXAMLNATION\nHeart regular."),
+                                 text_page(h + "1. DARVOCET AS NEEDED.\n2. Aspirin.")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1, 2, 3}}));
+}
+
+TEST(Boundaries, MisreadNameOnAPageWithTheSameMrnStaysTogether) {
+  std::vector<PageText> pages = {text_page(header("LITTEL, BERT", "75087126") + "Operative report."),
+                                 text_page(header("LITTEL, BCRT", "75087126") + "The wound was closed."),
+                                 text_page(header("BAHRINGER, GILRNA", "37670100") + "Other patient.")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}, {2}}));
+  ASSERT_EQ(s.boundaries.size(), 2U);
+  ASSERT_FALSE(s.boundaries[0].reasons.empty());
+  EXPECT_NE(s.boundaries[0].reasons[0].find("the MRN agrees"), std::string::npos) << s.boundaries[0].reasons[0];
+  // A name OCR misread by look-alike letters agrees outright.
+  std::vector<PageText> look_alike = {text_page(header("BAHRINGER, GILMA", "37670100") + "Notes."),
+                                      text_page("Riverside General Hospital\nPatient: BAHRINGER, GILRNA\nMore notes.")};
+  s = split_documents(look_alike);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}}));
+  EXPECT_FALSE(s.documents[0].unsure_start || s.documents[0].unsure_end);
+}
+
 TEST(Boundaries, WeakCuesMakeAnUnsureBoundary) {
   // Only the page header changes: maybe a new document, maybe not.
   std::vector<PageText> pages = {text_page("Riverside General Hospital\nSome text."),

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "classify/classify.h"
+#include "classify/compare.h"
 
 namespace chartroom::classify {
 namespace {
@@ -217,6 +218,24 @@ TEST(Identifiers, MoreDateFormatsAndLookAlikeDigits) {
   EXPECT_TRUE(find_identifiers(page("DOB: O3/l4/1962"), 0)[0].corrected);
 }
 
+TEST(Identifiers, LookAlikesInTheYearOfAWrittenDate) {
+  auto ids = find_identifiers(page("DOB: August 3, l999"), 0);
+  ASSERT_EQ(ids.size(), 1U);
+  EXPECT_EQ(ids[0].value, "1999-08-03");
+  EXPECT_TRUE(ids[0].corrected);
+  // The month's letters are not digits ("Oct" stays October).
+  ids = find_identifiers(page("DOB: Oct 1O, 1962"), 0);
+  ASSERT_EQ(ids.size(), 1U);
+  EXPECT_EQ(ids[0].value, "1962-10-10");
+}
+
+TEST(Identifiers, ExamHeadingsBesideAnMrnAreNoSticker) {
+  // A page's body can start with a broken heading right under the header.
+  for (const Identifier& id : find_identifiers(page("MRN: 55501234\nEARS, NOSE\nMOUTH AND THROAT: Clear."), 0)) {
+    EXPECT_NE(id.kind, IdentifierKind::kName) << id.value;
+  }
+}
+
 TEST(Identifiers, MrnBarcodesAndSeparatorSheets) {
   PageText sheet;
   sheet.barcodes = {{"Code39", "CHARTROOM-SEP", {}}, {"Code128", "48213377", {10, 20, 300, 80}}};
@@ -244,6 +263,15 @@ TEST(JaroWinkler, KnownValues) {
   EXPECT_NEAR(jaro_winkler("DWAYNE", "DUANE"), 0.84, 0.001);
   EXPECT_DOUBLE_EQ(jaro_winkler("SMITH", "SMITH"), 1.0);
   EXPECT_DOUBLE_EQ(jaro_winkler("ABC", "XYZ"), 0.0);
+}
+
+TEST(NameComparison, LettersOcrConfusesAreClose) {
+  using detail::Agreement;
+  EXPECT_EQ(detail::compare_given("GILRNA", "GILMA").level, Agreement::kClose);  // rn for m
+  EXPECT_EQ(detail::compare_given("AI", "AL").level, Agreement::kClose);         // I for l
+  EXPECT_EQ(detail::compare_family("VVALSH", "WALSH").level, Agreement::kClose); // vv for w
+  EXPECT_EQ(detail::compare_given("AL", "ED").level, Agreement::kConflict);
+  EXPECT_EQ(detail::compare_family("SMITH", "JONES").level, Agreement::kConflict);
 }
 
 PatientDecision decide(MapIndex& index, std::vector<std::string> texts, MatchOptions options = {}) {

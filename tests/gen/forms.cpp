@@ -1,6 +1,8 @@
 // Document types for the classifier: MTSamples rows mapped to chartroom's
 // label set, and the form types MTSamples lacks generated from templates.
 #include <array>
+#include <algorithm>
+#include <map>
 
 #include "tests/gen/testgen.h"
 #include "tests/gen/testgen_internal.h"
@@ -36,7 +38,15 @@ std::string sample_doc_type(const Sample& s) {
   if (sp == "Lab Medicine - Pathology" || has(name, "PATHOLOGY") || has(text, "GROSS DESCRIPTION")) {
     return "pathology_report";
   }
-  if (sp == "Radiology") return "radiology_report";
+  // A procedure with pre- and postoperative diagnoses is an operative report,
+  // also under Radiology (image-guided procedures); radiation therapy plans
+  // listed there are no imaging report and fit no type of the set.
+  const bool procedure = has(text, "PREOPERATIVE DIAGNOS") && has(text, "POSTOPERATIVE DIAGNOS") &&
+                         (has(text, "PROCEDURE") || has(text, "OPERATION"));
+  if (sp == "Radiology" && !procedure) {
+    const bool radiotherapy = has(text, "RADIOTHERAPY") || has(text, "RADIATION THERAPY") || has(text, "BRACHYTHERAPY");
+    return radiotherapy ? "" : "radiology_report";
+  }
   if (sp == "SOAP / Chart / Progress Notes" || sp == "Office Notes" || has(name, "PROGRESS NOTE") ||
       has(name, "SOAP")) {
     return "progress_note";
@@ -44,12 +54,64 @@ std::string sample_doc_type(const Sample& s) {
   if (sp == "Consult - History and Phy." || has(name, "HISTORY AND PHYSICAL") || has(name, "H&P")) {
     return "history_and_physical";
   }
-  if ((has(text, "PREOPERATIVE DIAGNOSIS") && has(text, "POSTOPERATIVE DIAGNOSIS")) &&
-      (has(text, "PROCEDURE") || has(text, "OPERATION"))) {
-    return "operative_report";
-  }
+  if (procedure) return "operative_report";
   (void)all;
   return "";
+}
+
+namespace {
+
+// A note laid out as SOAP (Subjective, Objective, Assessment, Plan) is a
+// progress note, whichever specialty lists it.
+bool soap_layout(const Sample& s) {
+  bool subjective = false;
+  bool objective = false;
+  for (const std::string& p : s.paragraphs) {
+    const std::string upper = to_upper_ascii(p);
+    subjective = subjective || upper.starts_with("SUBJECTIVE") || upper.starts_with("S -") || upper.starts_with("S:");
+    objective = objective || upper.starts_with("OBJECTIVE") || upper.starts_with("O -") || upper.starts_with("O:");
+  }
+  return subjective && objective;
+}
+
+// Order in which one note's candidate types win: a specific kind of document
+// over a generic visit note, an image-guided procedure as an operative report.
+int type_rank(std::string_view label) {
+  static constexpr std::array<std::string_view, 8> kOrder = {
+      "discharge_summary", "emergency_note", "operative_report",     "pathology_report",
+      "radiology_report",  "correspondence", "history_and_physical", "progress_note"};
+  for (std::size_t i = 0; i < kOrder.size(); ++i) {
+    if (kOrder[i] == label) return static_cast<int>(i);
+  }
+  return static_cast<int>(kOrder.size());
+}
+
+}  // namespace
+
+std::vector<std::string> sample_doc_types(const std::vector<Sample>& samples) {
+  std::map<std::vector<std::string>, std::vector<std::size_t>> rows_of_note;
+  for (std::size_t i = 0; i < samples.size(); ++i) rows_of_note[samples[i].paragraphs].push_back(i);
+  std::vector<std::string> labels(samples.size());
+  for (const auto& [note, rows] : rows_of_note) {
+    std::string best;
+    for (std::size_t i : rows) {
+      const std::string label = sample_doc_type(samples[i]);
+      if (!label.empty() && (best.empty() || type_rank(label) < type_rank(best))) best = label;
+    }
+    const auto listed_as = [&](std::string_view label) {
+      return std::ranges::any_of(rows, [&](std::size_t i) { return sample_doc_type(samples[i]) == label; });
+    };
+    const Sample& s = samples[rows.front()];
+    if (best == "history_and_physical" && listed_as("progress_note") && soap_layout(s)) best = "progress_note";
+    // A specialist's consultation in the emergency room is a consult (filed
+    // as a history and physical, as the title rules do), not the ED's note.
+    if (best == "emergency_note" && listed_as("history_and_physical") &&
+        (has(s.title, "CONSULT") || (!s.paragraphs.empty() && has(s.paragraphs.front(), "CONSULT")))) {
+      best = "history_and_physical";
+    }
+    for (std::size_t i : rows) labels[i] = best;
+  }
+  return labels;
 }
 
 std::vector<std::string_view> form_types() { return {"lab_result", "medication_list", "consent_form", "face_sheet"}; }

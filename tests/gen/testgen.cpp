@@ -188,7 +188,13 @@ std::string clean_title(std::string_view sample_name) {
 
 // True when a new paragraph starts at `text` (after the separating comma):
 // a "HEADING:" or a numbered list item "1.  text" (not "C3,4. " inside a sentence).
-bool starts_paragraph(std::string_view text, char before_comma) {
+bool starts_paragraph(std::string_view text, char before_comma, std::string_view pending) {
+  // "EARS, NOSE, MOUTH AND THROAT:" is one heading, not "EARS, NOSE" and
+  // another: an upper-case list before the comma continues into it.
+  const bool upper_list = pending.find(',') != std::string_view::npos && std::ranges::all_of(pending, [](char c) {
+    return (c >= 'A' && c <= 'Z') || c == ' ' || c == ',' || c == '&';
+  });
+  if (upper_list) return false;
   std::size_t i = 0;
   while (i < text.size() && text[i] == ' ') ++i;
   text.remove_prefix(i);
@@ -228,7 +234,8 @@ std::vector<std::string> split_paragraphs(std::string_view transcription) {
   };
   for (std::size_t i = 0; i < transcription.size(); ++i) {
     if (transcription[i] == ',' &&
-        starts_paragraph(transcription.substr(i + 1), i > 0 ? transcription[i - 1] : ' ')) {
+        starts_paragraph(transcription.substr(i + 1), i > 0 ? transcription[i - 1] : ' ',
+                         trim(transcription.substr(start, i - start)))) {
       emit(i);
       start = i + 1;
     }

@@ -35,6 +35,14 @@ std::vector<Sample> load_samples(const std::filesystem::path& mtsamples_csv, std
 // its specialty, sample name and headings (as the data README suggests);
 // empty when none fits.
 std::string sample_doc_type(const Sample& sample);
+// The type of every row, the same for all rows of one note: MTSamples lists
+// many notes under several specialties that stand for different types (a
+// "Dietary Consult" under progress notes and under consults), and one text
+// must not carry two truths. A specific kind of document wins over a generic
+// visit note (an "ER Consult" is an emergency note), an image-guided
+// procedure is an operative report, and between a history and physical and a
+// progress note a SOAP layout decides.
+std::vector<std::string> sample_doc_types(const std::vector<Sample>& samples);
 // The form types MTSamples has no rows for, generated from templates.
 std::vector<std::string_view> form_types();
 std::string form_title(std::string_view type, std::uint64_t seed);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <tiffio.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -314,6 +315,51 @@ TEST(Data, SyntheaCsvWithQuotedFields) {
     EXPECT_NE(p.mrn[0], '0');
   }
   EXPECT_EQ(load_patients(path)[0].mrn, patients[0].mrn);  // deterministic
+}
+
+TEST(Data, OneNoteListedUnderSeveralSpecialtiesHasOneType) {
+  const fs::path path = temp_path("mtsamples.csv");
+  const std::string soap = "\"SUBJECTIVE:,  Brings her food diary.,OBJECTIVE:,  Weight is down.,EARS, NOSE, MOUTH AND THROAT: "
+                           "Clear.,PLAN:,  Return in a month.\"";
+  const std::string consult = "\"HISTORY OF PRESENT ILLNESS:,  Seen in the emergency room at the request of Dr. X.\"";
+  std::ofstream(path) << "note_id,description,medical_specialty,sample_name,transcription,keywords\n"
+                      << "1,d,SOAP / Chart / Progress Notes,Dietary Consult - 1," << soap << ",k\n"
+                      << "2,d,Consult - History and Phy.,Dietary Consult - 1," << soap << ",k\n"
+                      << "3,d,Diets and Nutritions,Dietary Consult - 1," << soap << ",k\n"
+                      << "4,d,Emergency Room Reports,Hernia - ER Consult," << consult << ",k\n"
+                      << "5,d,Consult - History and Phy.,Hernia - ER Consult," << consult << ",k\n"
+                      << "6,d,Emergency Room Reports,Fall & Laceration,\"CC:,  Fall.\",k\n";
+  const auto samples = load_samples(path);
+  ASSERT_EQ(samples.size(), 6u);
+  // Row by row the specialties disagree; the note gets one type.
+  EXPECT_EQ(sample_doc_type(samples[0]), "progress_note");
+  EXPECT_EQ(sample_doc_type(samples[1]), "history_and_physical");
+  EXPECT_EQ(sample_doc_type(samples[2]), "");
+  const auto types = sample_doc_types(samples);
+  ASSERT_EQ(types.size(), 6u);
+  for (int i : {0, 1, 2}) EXPECT_EQ(types[static_cast<std::size_t>(i)], "progress_note") << i;  // SOAP layout
+  // A specialist's consult in the ER is filed as a consult (history and
+  // physical); the ER's own note stays an emergency note.
+  EXPECT_EQ(types[3], "history_and_physical");
+  EXPECT_EQ(types[4], "history_and_physical");
+  EXPECT_EQ(types[5], "emergency_note");
+  // "EARS, NOSE, MOUTH AND THROAT:" is one heading, kept in one paragraph.
+  EXPECT_NE(std::ranges::find(samples[0].paragraphs, "EARS, NOSE, MOUTH AND THROAT: Clear."), samples[0].paragraphs.end());
+}
+
+TEST(Data, ProceduresAndRadiationTherapyUnderRadiology) {
+  const fs::path path = temp_path("mtsamples-radiology.csv");
+  std::ofstream(path) << "note_id,description,medical_specialty,sample_name,transcription,keywords\n"
+                      << "1,d,Radiology,CT Chest,\"EXAM:,  CT chest.,IMPRESSION:,  Normal.\",k\n"
+                      << "2,d,Radiology,IV Infusion,\"PREOPERATIVE DIAGNOSIS:,  Syncope.,POSTOPERATIVE DIAGNOSIS:,  Same."
+                         ",PROCEDURES:,  Electrophysiology study.\",k\n"
+                      << "3,d,Radiology,Hyperfractionation,\"HYPERFRACTIONATION,This patient is to undergo a course "
+                         "of radiotherapy.\",k\n";
+  const auto types = sample_doc_types(load_samples(path));
+  ASSERT_EQ(types.size(), 3u);
+  EXPECT_EQ(types[0], "radiology_report");
+  EXPECT_EQ(types[1], "operative_report");
+  EXPECT_EQ(types[2], "");  // a radiation therapy plan fits no type of the set
 }
 
 TEST(Data, SharedDataLoadsWithUniqueMrnsAndHeadingParagraphs) {
