@@ -36,6 +36,23 @@ Status read_number(const toml::table& table, std::string_view section, std::stri
   return {};
 }
 
+// [classify] type_model: a model `chartroom train-types` wrote; a relative
+// path is taken from the configuration file's folder.
+Status read_type_model(const toml::table& table, IngestOptions& o, const std::filesystem::path& path) {
+  auto v = table.at_path("classify.type_model").value<std::string>();
+  if (!v) return {};
+  std::filesystem::path model_path(*v);
+  if (model_path.is_relative()) model_path = path.parent_path() / model_path;
+  auto model = classify::TypeModel::load(model_path);
+  if (!model) {
+    return fail(ErrorCode::kInvalidArgument,
+                path.string() + ": [classify] type_model: " + model.error().message +
+                    " (build a model with: chartroom train-types corpus.jsonl --out doctype.model)");
+  }
+  o.type_model = std::make_shared<const classify::TypeModel>(std::move(*model));
+  return {};
+}
+
 // [classify] keys that are not numbers.
 Status read_classify(const toml::table& table, classify::MatchOptions& match, const std::filesystem::path& path) {
   const auto bad = [&](const std::string& what) {
@@ -92,6 +109,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
            read_number(table, "pipeline", "workers", o.workers, 1, 256, path),
            read_number(table, "classify", "file_threshold", o.match.file_threshold, 0.5, 1.0, path),
            read_number(table, "classify", "review_threshold", o.match.review_threshold, 0.0, 1.0, path),
+           read_number(table, "classify", "type_threshold", o.type.abstain_threshold, 0.0, 1.0, path),
            read_number(table, "capture", "min_skew_confidence", o.clean.skew.min_confidence, 0, 1, path),
            read_number(table, "capture", "max_skew_degrees", o.clean.skew.max_degrees, 1, 45, path),
            read_number(table, "capture", "blank_max_ink_fraction", o.clean.blank.max_ink_fraction, 0, 0.1, path),
@@ -107,6 +125,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
     if (!s) return std::unexpected(s.error());
   }
   if (auto s = read_classify(table, o.match, path); !s) return std::unexpected(s.error());
+  if (auto s = read_type_model(table, o, path); !s) return std::unexpected(s.error());
   if (auto language = table.at_path("ocr.language").value<std::string>()) o.ocr.language = *language;
   if (auto data = table.at_path("ocr.tessdata_dir").value<std::string>()) o.ocr.tessdata_dir = *data;
   return config;

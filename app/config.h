@@ -1,5 +1,5 @@
 // chartroom's configuration file (TOML). Every key is optional; the defaults
-// are the ones documented in docs/configuration.md and chartroom.example.toml.
+// are the ones documented in chartroom.example.toml.
 #pragma once
 
 #include <filesystem>

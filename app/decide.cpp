@@ -1,6 +1,9 @@
 #include "app/decide.h"
 
+#include <algorithm>
 #include <set>
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -8,9 +11,15 @@ namespace chartroom::app {
 
 namespace {
 
+// "progress_note" as a reviewer reads it: "progress note".
+std::string type_words(std::string label) {
+  std::ranges::replace(label, '_', ' ');
+  return label;
+}
+
 nlohmann::json evidence_json(const classify::PatientDecision& decision, const classify::Segment& segment,
                              const std::vector<indexer::PageRecord>& pages, const std::vector<int>& content,
-                             const std::string& engine) {
+                             const std::vector<DocTypeRef>& types, const std::string& engine) {
   nlohmann::json identifiers = nlohmann::json::array();
   for (const classify::Identifier& id : decision.evidence) {
     nlohmann::json box = {{"x", id.box.x}, {"y", id.box.y}, {"width", id.box.width}, {"height", id.box.height}};
@@ -34,8 +43,13 @@ nlohmann::json evidence_json(const classify::PatientDecision& decision, const cl
   }
   nlohmann::json sources = nlohmann::json::array();
   for (int p : segment.pages) sources.push_back(page_label(pages[static_cast<std::size_t>(content[static_cast<std::size_t>(p)])].ref));
+  nlohmann::json type_candidates = nlohmann::json::array();
+  for (std::size_t i = 0; i < types.size() && i < 3; ++i) {
+    type_candidates.push_back({{"label", types[i].label}, {"confidence", types[i].confidence}});
+  }
   return {{"identifiers", identifiers},
           {"candidates", candidates},
+          {"types", type_candidates},
           {"pages", sources},
           {"boundary", {{"reasons", segment.reasons}, {"unsure", segment.unsure_start || segment.unsure_end}}},
           {"ocr_engine", engine}};
@@ -98,15 +112,22 @@ std::vector<indexer::DocumentRecord> decide_documents(std::vector<indexer::PageR
       sheet.from_barcode = true;
       evidence.push_back(std::move(sheet));
     }
-    classify::TypeOptions type_options = options.type;
-    document.doc_type = classify::classify_document_type(doc_pages, type_options);
+    const std::vector<DocTypeRef> types = classify::rank_document_types(doc_pages, options.type);
+    if (!types.empty() && types.front().confidence >= options.type.abstain_threshold) document.doc_type = types.front();
     auto decision = classify::match_identifiers(std::move(evidence), index, options.match);
     if (!decision) {
       document.review_reasons.push_back("the patient could not be matched: " + decision.error().message);
     } else {
       document.patient = decision->patient;
       document.review_reasons = decision->review_reasons;
-      document.evidence_json = dump(evidence_json(*decision, segment, pages, content, options.engine_description));
+      document.evidence_json = dump(evidence_json(*decision, segment, pages, content, types, options.engine_description));
+    }
+    if (!document.doc_type) {
+      // DESIGN.md: below a threshold the document goes to review, never to a guess.
+      document.review_reasons.push_back(
+          types.empty() ? std::string("no document type could be recognised; choose its type")
+                        : fmt::format("its document type is not sure (best guess {}, {:.0f}%); choose its type",
+                                      type_words(types.front().label), 100 * types.front().confidence));
     }
     if (segment.unsure_start || segment.unsure_end) {
       document.review_reasons.push_back("where this document begins or ends is not sure (" +

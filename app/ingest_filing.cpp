@@ -60,8 +60,12 @@ void Ingest::finalize(BatchState& batch) {
   std::vector<PageText> texts(std::make_move_iterator(batch.texts.begin()),
                               std::make_move_iterator(batch.texts.end()));
   StoreIndex index(store_);
-  record.documents = decide_documents(record.pages, texts, index, batch.key,
-                                      {options_.match, engine_description_});
+  DecideOptions decide;
+  decide.match = options_.match;
+  decide.engine_description = engine_description_;
+  decide.type = options_.type;
+  decide.type.model = options_.type_model.get();
+  record.documents = decide_documents(record.pages, texts, index, batch.key, decide);
   std::vector<std::string> missing;
   for (const indexer::PageRecord& page : record.pages) {
     if (page.state == PageState::kQuarantined) missing.push_back(page.reason);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct IngestOptions {
   capture::DecodeLimits limits;
   capture::CleanOptions clean;
   classify::MatchOptions match;
+  // Document type: the abstain threshold, and the model (`type_model`, from
+  // `chartroom train-types`; null: the model built into chartroom).
+  classify::TypeOptions type;
+  std::shared_ptr<const classify::TypeModel> type_model;
   ocr::EngineOptions ocr;
   // Runs that may start reading one page: a page earlier runs died while
   // reading (a crash or hang inside OCR) more often than this is quarantined.

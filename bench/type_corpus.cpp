@@ -6,7 +6,8 @@
 //    bench/classify_bench files, which the model must never have seen;
 //  - generated form pages (lab results, medication lists, consent forms, face
 //    sheets);
-//  - generated letters and pathology reports (type_corpus_notes.cpp), the two
+//  - generated letters and pathology reports (type_corpus_notes.cpp), and
+//    emergency department and progress notes (type_corpus_visits.cpp): the
 //    types MTSamples has few rows of.
 // Each note is written as it was and as scanned pages read by OCR (page
 // headers, patient stickers, footers, character noise; type_corpus_pages.cpp),
@@ -31,6 +32,8 @@ constexpr std::uint64_t kNoteSeed = 0x1E77E45;
 constexpr int kScansPerNote = 2;
 constexpr int kFormsPerType = 120;
 constexpr int kLettersAndReports = 120;
+constexpr std::uint64_t kVisitSeed = 0x5EE0F1CE;
+constexpr int kVisits = 100;
 
 std::string joined(const std::vector<std::string>& paragraphs) {
   std::string text;
@@ -94,6 +97,12 @@ int main(int argc, char** argv) {
     emit_note("correspondence", typecorpus::letter(p, note_rng), "letter:" + std::to_string(k), k % 3 == 0, &p);
     emit_note("pathology_report", typecorpus::pathology_report(p, note_rng), "pathology:" + std::to_string(k), k % 3 == 0,
               &p);
+  }
+  testgen::detail::Rng visit_rng(kVisitSeed);
+  for (int k = 0; k < kVisits; ++k) {
+    const Patient& p = patients[visit_rng.below(patients.size())];
+    emit_note("emergency_note", typecorpus::emergency_note(p, visit_rng), "emergency:" + std::to_string(k), k % 3 == 0, &p);
+    emit_note("progress_note", typecorpus::progress_note(p, visit_rng), "progress:" + std::to_string(k), k % 3 == 0, &p);
   }
   for (const auto& [label, n] : counts) std::cerr << label << ": " << n << "\n";
   std::cerr << written << " documents; " << left_out << " MTSamples rows left out because the bench files the same note\n";

@@ -22,6 +22,11 @@ struct Note {
 Note letter(const Patient& patient, testgen::detail::Rng& rng);
 // A pathology report (surgical specimen, biopsy, cytology, frozen section).
 Note pathology_report(const Patient& patient, testgen::detail::Rng& rng);
+// An emergency department note (complaint, ED course, disposition) and a
+// progress note (SOAP or narrative, office or hospital), the visit types
+// MTSamples has few rows of (type_corpus_visits.cpp).
+Note emergency_note(const Patient& patient, testgen::detail::Rng& rng);
+Note progress_note(const Patient& patient, testgen::detail::Rng& rng);
 
 // The pages of a document as OCR would read them: a page header from one of
 // several layouts (letterhead, patient sticker, one-line banner, none), the

@@ -5,50 +5,19 @@
 #include <cstdio>
 
 #include "bench/type_corpus.h"
+#include "bench/type_corpus_words.h"
 
 namespace chartroom::typecorpus {
 
+using namespace words;
+
 namespace {
-
-using testgen::detail::Rng;
-
-template <std::size_t N>
-std::string pick(Rng& rng, const std::array<const char*, N>& options) {
-  return options[rng.below(N)];
-}
 
 std::string dims(Rng& rng) {
   char b[48];
   std::snprintf(b, sizeof b, "%.1f x %.1f x %.1f cm", rng.uniform(0.3, 12), rng.uniform(0.2, 8), rng.uniform(0.1, 5));
   return b;
 }
-
-std::string date(Rng& rng) {
-  static constexpr std::array<const char*, 12> kMonths = {"January", "February", "March",     "April",   "May",      "June",
-                                                          "July",    "August",   "September", "October", "November", "December"};
-  return std::string(kMonths[rng.below(12)]) + " " + std::to_string(1 + rng.below(28)) + ", " +
-         std::to_string(2019 + rng.below(6));
-}
-
-const std::array<const char*, 12> kDoctors = {"Ortiz", "Nakamura", "Feldman", "Okafor", "Lindqvist", "Brennan",
-                                              "Haddad", "Kowalski", "Iyer",   "Moreau", "Adeyemi",  "Castellano"};
-const std::array<const char*, 12> kSpecialties = {"cardiology", "gastroenterology", "neurology", "orthopedics",
-                                                  "endocrinology", "rheumatology", "urology", "dermatology",
-                                                  "pulmonology", "nephrology", "general surgery", "ENT"};
-const std::array<const char*, 14> kProblems = {
-    "exertional chest tightness",  "iron deficiency anemia",   "recurrent migraine headaches",
-    "right knee pain with locking", "poorly controlled type 2 diabetes", "a thyroid nodule found on ultrasound",
-    "persistent microscopic hematuria", "a changing pigmented lesion on the back", "chronic cough and wheeze",
-    "a rising creatinine",          "symptomatic gallstones",   "recurrent otitis media",
-    "low back pain radiating to the left leg", "inflammatory joint pain in both hands"};
-const std::array<const char*, 8> kMeds = {"metformin 1000 mg twice daily", "lisinopril 20 mg daily",
-                                          "atorvastatin 40 mg at night", "levothyroxine 75 mcg daily",
-                                          "omeprazole 20 mg daily",      "amlodipine 5 mg daily",
-                                          "sertraline 50 mg daily",       "no regular medications"};
-
-std::string he(const Patient& p) { return p.sex == 'F' ? "she" : "he"; }
-std::string his(const Patient& p) { return p.sex == 'F' ? "her" : "his"; }
-std::string title_name(const Patient& p) { return (p.sex == 'F' ? "Ms. " : "Mr. ") + p.family_name; }
 
 }  // namespace
 

@@ -250,8 +250,10 @@ struct TypeOptions {
   const TypeModel* model = nullptr;  // nullptr: the default model (titles only if there is none)
 };
 
-// Recognises the document type from the model (when given) and the title on
-// the first page; nullopt when unsure.
+// Every type with its probability, most likely first, from the model (when
+// given) and the title on the first page; empty when there is nothing to go on.
+std::vector<DocTypeRef> rank_document_types(std::span<const PageText> pages, const TypeOptions& options = {});
+// The most likely type; nullopt when it is below the abstain threshold.
 std::optional<DocTypeRef> classify_document_type(std::span<const PageText> pages, const TypeOptions& options = {});
 std::optional<DocTypeRef> classify_document_type(const PageText& first_page, const TypeOptions& options = {});
 

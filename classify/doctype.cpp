@@ -21,8 +21,8 @@ struct TitleRule {
   std::string_view label;
 };
 
-// Longer, more specific phrases first.
-constexpr std::array<TitleRule, 31> kRules = {{
+// Longer, more specific phrases first; a phrase matches whole words only.
+constexpr std::array<TitleRule, 37> kRules = {{
     {"DISCHARGE SUMMARY", "discharge_summary"},
     {"HISTORY AND PHYSICAL", "history_and_physical"},
     {"HISTORY & PHYSICAL", "history_and_physical"},
@@ -38,6 +38,11 @@ constexpr std::array<TitleRule, 31> kRules = {{
     {"EMERGENCY DEPARTMENT", "emergency_note"},
     {"EMERGENCY ROOM", "emergency_note"},
     {"ER VISIT", "emergency_note"},
+    {"ER REPORT", "emergency_note"},
+    {"ED REPORT", "emergency_note"},
+    {"ED NOTE", "emergency_note"},
+    {"ED VISIT", "emergency_note"},
+    {"EMERGENCY NOTE", "emergency_note"},
     {"LABORATORY RESULTS", "lab_result"},
     {"LABORATORY REPORT", "lab_result"},
     {"LAB RESULTS", "lab_result"},
@@ -53,8 +58,22 @@ constexpr std::array<TitleRule, 31> kRules = {{
     {"SOAP", "progress_note"},
     {"LETTER", "correspondence"},
     {"H&P", "history_and_physical"},
+    {"CONSULTATION", "history_and_physical"},
     {"CONSULT", "history_and_physical"},
 }};
+
+bool is_word_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// `phrase` in `line` as whole words ("ER VISIT" is not in "LASER VISIT").
+bool has_phrase(std::string_view line, std::string_view phrase) {
+  for (std::size_t at = line.find(phrase); at != std::string_view::npos; at = line.find(phrase, at + 1)) {
+    const std::size_t end = at + phrase.size();
+    const bool starts = at == 0 || !is_word_char(line[at - 1]) || !is_word_char(phrase.front());
+    const bool ends = end == line.size() || !is_word_char(line[end]) || !is_word_char(phrase.back());
+    if (starts && ends) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -68,7 +87,7 @@ std::optional<DocTypeRef> classify_document_type(const PageText& first_page, con
     // A title stands on a short line of its own, not inside a sentence.
     if (trim(upper_line).size() > 60) continue;
     for (const TitleRule& rule : kRules) {
-      if (upper_line.find(rule.phrase) != std::string::npos) {
+      if (has_phrase(upper_line, rule.phrase)) {
         return DocTypeRef{std::string(rule.label), 0.8};
       }
     }
@@ -80,11 +99,11 @@ std::optional<DocTypeRef> classify_document_type(const PageText& first_page, con
 
 namespace chartroom::classify {
 
-std::optional<DocTypeRef> classify_document_type(std::span<const PageText> pages, const TypeOptions& options) {
-  if (pages.empty()) return std::nullopt;
+std::vector<DocTypeRef> rank_document_types(std::span<const PageText> pages, const TypeOptions& options) {
+  if (pages.empty()) return {};
   const std::optional<DocTypeRef> title = classify_document_type(pages.front(), TypeOptions{options.title_lines, 0, nullptr});
   const TypeModel* model = options.model != nullptr ? options.model : default_type_model();
-  if (model == nullptr) return title;
+  if (model == nullptr) return title ? std::vector<DocTypeRef>{*title} : std::vector<DocTypeRef>{};
   std::string text;
   for (const PageText& page : pages) {
     if (text.size() > 20000) break;  // the first pages say what a document is
@@ -105,8 +124,16 @@ std::optional<DocTypeRef> classify_document_type(std::span<const PageText> pages
     for (auto& [label, p] : probabilities) p /= total;
     std::ranges::sort(probabilities, [](const auto& a, const auto& b) { return a.second > b.second; });
   }
-  if (probabilities.empty() || probabilities.front().second < options.abstain_threshold) return std::nullopt;
-  return DocTypeRef{probabilities.front().first, probabilities.front().second};
+  std::vector<DocTypeRef> ranked;
+  ranked.reserve(probabilities.size());
+  for (const auto& [label, p] : probabilities) ranked.push_back({label, p});
+  return ranked;
+}
+
+std::optional<DocTypeRef> classify_document_type(std::span<const PageText> pages, const TypeOptions& options) {
+  const std::vector<DocTypeRef> ranked = rank_document_types(pages, options);
+  if (ranked.empty() || ranked.front().confidence < options.abstain_threshold) return std::nullopt;
+  return ranked.front();
 }
 
 }  // namespace chartroom::classify

@@ -402,5 +402,17 @@ TEST(DocType, RecognisesTitlesNearTheTop) {
   for (std::string_view label : default_document_types()) EXPECT_FALSE(label.empty());
 }
 
+TEST(DocType, TitlePhrasesMatchWholeWords) {
+  auto er = classify_document_type(page("ER REPORT - STOMACH PAIN\nText"));
+  ASSERT_TRUE(er);
+  EXPECT_EQ(er->label, "emergency_note");
+  auto consult = classify_document_type(page("CARDIOLOGY CONSULTATION\nText"));
+  ASSERT_TRUE(consult);
+  EXPECT_EQ(consult->label, "history_and_physical");
+  // "ER VISIT" is not inside "LASER VISIT", nor "LETTER" inside "LETTERHEAD".
+  EXPECT_FALSE(classify_document_type(page("LASER VISIT SUMMARY\nText")));
+  EXPECT_FALSE(classify_document_type(page("CLINIC LETTERHEAD PAPER\nText")));
+}
+
 }  // namespace
 }  // namespace chartroom::classify
