@@ -5,18 +5,15 @@
 #include <cstdio>
 
 #include "bench/type_corpus.h"
+#include "bench/type_corpus_words.h"
 #include "tests/gen/page_text.h"
 
 namespace chartroom::typecorpus {
 
+using words::pick;
+using words::Rng;
+
 namespace {
-
-using testgen::detail::Rng;
-
-template <std::size_t N>
-std::string pick(Rng& rng, const std::array<const char*, N>& options) {
-  return options[rng.below(N)];
-}
 
 std::string two(int v) {
   char b[8];

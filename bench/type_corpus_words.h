@@ -1,5 +1,6 @@
 // Word pools and small helpers shared by the generated notes of the
-// document-type training corpus (type_corpus_notes.cpp, type_corpus_visits.cpp).
+// document-type training corpus (type_corpus_notes.cpp, type_corpus_visits.cpp,
+// type_corpus_pages.cpp).
 #pragma once
 
 #include <array>
