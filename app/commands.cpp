@@ -298,6 +298,20 @@ int run_show(const CommonOptions& common, const std::string& id, bool with_text)
                                       : "unknown",
                            d.pages, (common.store / d.pdf).string());
   for (const std::string& reason : d.review_reasons) std::cout << "  review:  " << reason << "\n";
+  // The likeliest types, for a reviewer choosing one.
+  const auto evidence = nlohmann::json::parse(d.evidence_json.empty() ? "{}" : d.evidence_json, nullptr, false);
+  if (!d.doc_type && evidence.is_object() && evidence.contains("types") && evidence["types"].is_array()) {
+    std::string guesses;
+    for (const nlohmann::json& t : evidence["types"]) {
+      if (!t.is_object() || !t.value("label", nlohmann::json()).is_string() ||
+          !t.value("confidence", nlohmann::json()).is_number()) {
+        continue;
+      }
+      guesses += fmt::format("{}{} {:.0f}%", guesses.empty() ? "" : ", ", t["label"].get<std::string>(),
+                             100 * t["confidence"].get<double>());
+    }
+    if (!guesses.empty()) std::cout << "  likely types: " << guesses << "\n";
+  }
   if (with_text) {
     auto text = store->document_text(d.id);
     if (!text) {
