@@ -223,7 +223,9 @@ Result<std::vector<Patient>> parse_patients_fhir(std::string_view text, std::vec
     return fail(ErrorCode::kInvalidArgument, std::string("the FHIR file cannot be read as JSON: ") + e.what() +
                                                  "; export the Bundle again from the source system");
   }
-  if (!bundle.is_object() || bundle.value("resourceType", "") != "Bundle") {
+  // (Compared as JSON: value("resourceType", "") would throw on {"resourceType": 6},
+  // found by fuzz_patients_fhir.)
+  if (!bundle.is_object() || !bundle.contains("resourceType") || bundle["resourceType"] != "Bundle") {
     return fail(ErrorCode::kInvalidArgument, "the FHIR file is not a Bundle (resourceType must be \"Bundle\")");
   }
   const auto entries = bundle.find("entry");

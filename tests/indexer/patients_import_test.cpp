@@ -155,5 +155,16 @@ TEST(PatientsFhir, NumberTooLargeIsAnErrorNotACrash) {
   EXPECT_NE(r.error().message.find("cannot be read as JSON"), std::string::npos) << r.error().message;
 }
 
+// Found by fuzz_patients_fhir: a resourceType that is not a string threw
+// type_error out of the importer.
+TEST(PatientsFhir, ResourceTypeOfTheWrongJsonTypeIsAnError) {
+  std::vector<ImportProblem> problems;
+  for (const char* text : {R"({"resourceType": 6})", R"({"resourceType": null})", R"({"resourceType": ["Bundle"]})"}) {
+    auto r = parse_patients_fhir(text, problems);
+    ASSERT_FALSE(r) << text;
+    EXPECT_NE(r.error().message.find("not a Bundle"), std::string::npos) << r.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace chartroom::indexer
