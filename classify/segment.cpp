@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -117,6 +118,18 @@ PageFacts facts_of(const PageText& page, int index, const IdentifierOptions& opt
   return f;
 }
 
+// Two "FAMILY, GIVEN" readings: their family names compared, and their given
+// names when both have one (nullopt otherwise).
+std::pair<Agreement, std::optional<Agreement>> compare_names(std::string_view a, std::string_view b) {
+  const auto comma_a = a.find(',');
+  const auto comma_b = b.find(',');
+  const Agreement family =
+      detail::compare_family(detail::letters(a.substr(0, comma_a)), detail::letters(b.substr(0, comma_b))).level;
+  if (comma_a == std::string_view::npos || comma_b == std::string_view::npos) return {family, std::nullopt};
+  return {family,
+          detail::compare_given(detail::letters(a.substr(comma_a + 1)), detail::letters(b.substr(comma_b + 1))).level};
+}
+
 // What `page` says against the document so far.
 struct IdentityCheck {
   bool conflict = false;      // something read contradicts the pages before
@@ -136,14 +149,8 @@ IdentityCheck identity_conflict(const std::vector<Identifier>& document, const s
       } else if (a.kind == IdentifierKind::kBirthDate) {
         level = detail::compare_birth_date(a.value, b.value).level;
       } else {
-        const auto comma_a = a.value.find(',');
-        const auto comma_b = b.value.find(',');
-        level = detail::compare_family(detail::letters(a.value.substr(0, comma_a)),
-                                       detail::letters(b.value.substr(0, comma_b))).level;
-        if (level != Agreement::kConflict && comma_a != std::string::npos && comma_b != std::string::npos) {
-          level = std::max(level, detail::compare_given(detail::letters(a.value.substr(comma_a + 1)),
-                                                        detail::letters(b.value.substr(comma_b + 1))).level);
-        }
+        const auto [family, given] = compare_names(a.value, b.value);
+        level = given ? std::max(family, *given) : family;
       }
       if (level == Agreement::kConflict) {
         check.conflict = true;
@@ -166,14 +173,8 @@ bool identity_agrees(const std::vector<Identifier>& document, const std::vector<
       if (a.kind != b.kind) continue;
       if (a.value == b.value) return true;
       if (a.kind != IdentifierKind::kName) continue;
-      const auto comma_a = a.value.find(',');
-      const auto comma_b = b.value.find(',');
-      if (comma_a == std::string::npos || comma_b == std::string::npos) continue;
-      const auto family = detail::compare_family(detail::letters(a.value.substr(0, comma_a)),
-                                                 detail::letters(b.value.substr(0, comma_b))).level;
-      const auto given = detail::compare_given(detail::letters(a.value.substr(comma_a + 1)),
-                                               detail::letters(b.value.substr(comma_b + 1))).level;
-      if (family <= Agreement::kClose && given <= Agreement::kClose) return true;
+      const auto [family, given] = compare_names(a.value, b.value);
+      if (given && family <= Agreement::kClose && *given <= Agreement::kClose) return true;
     }
   }
   return false;

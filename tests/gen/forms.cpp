@@ -91,15 +91,18 @@ int type_rank(std::string_view label) {
 std::vector<std::string> sample_doc_types(const std::vector<Sample>& samples) {
   std::map<std::vector<std::string>, std::vector<std::size_t>> rows_of_note;
   for (std::size_t i = 0; i < samples.size(); ++i) rows_of_note[samples[i].paragraphs].push_back(i);
+  std::vector<std::string> row_types;  // each row on its own
+  row_types.reserve(samples.size());
+  for (const Sample& sample : samples) row_types.push_back(sample_doc_type(sample));
   std::vector<std::string> labels(samples.size());
   for (const auto& [note, rows] : rows_of_note) {
     std::string best;
     for (std::size_t i : rows) {
-      const std::string label = sample_doc_type(samples[i]);
+      const std::string& label = row_types[i];
       if (!label.empty() && (best.empty() || type_rank(label) < type_rank(best))) best = label;
     }
     const auto listed_as = [&](std::string_view label) {
-      return std::ranges::any_of(rows, [&](std::size_t i) { return sample_doc_type(samples[i]) == label; });
+      return std::ranges::any_of(rows, [&](std::size_t i) { return row_types[i] == label; });
     };
     const Sample& s = samples[rows.front()];
     if (best == "history_and_physical" && listed_as("progress_note") && soap_layout(s)) best = "progress_note";

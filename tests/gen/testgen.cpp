@@ -191,9 +191,14 @@ std::string clean_title(std::string_view sample_name) {
 bool starts_paragraph(std::string_view text, char before_comma, std::string_view pending) {
   // "EARS, NOSE, MOUTH AND THROAT:" is one heading, not "EARS, NOSE" and
   // another: an upper-case list before the comma continues into it.
-  const bool upper_list = pending.find(',') != std::string_view::npos && std::ranges::all_of(pending, [](char c) {
+  // (Trimmed as a view and all_of first: a long paragraph is neither copied
+  // nor scanned past its first lower-case letter at each of its commas.)
+  const std::size_t first = pending.find_first_not_of(" \t\r\n");
+  pending = first == std::string_view::npos ? std::string_view() : pending.substr(first);
+  pending = pending.substr(0, pending.find_last_not_of(" \t\r\n") + 1);
+  const bool upper_list = std::ranges::all_of(pending, [](char c) {
     return (c >= 'A' && c <= 'Z') || c == ' ' || c == ',' || c == '&';
-  });
+  }) && pending.find(',') != std::string_view::npos;
   if (upper_list) return false;
   std::size_t i = 0;
   while (i < text.size() && text[i] == ' ') ++i;
@@ -235,7 +240,7 @@ std::vector<std::string> split_paragraphs(std::string_view transcription) {
   for (std::size_t i = 0; i < transcription.size(); ++i) {
     if (transcription[i] == ',' &&
         starts_paragraph(transcription.substr(i + 1), i > 0 ? transcription[i - 1] : ' ',
-                         trim(transcription.substr(start, i - start)))) {
+                         transcription.substr(start, i - start))) {
       emit(i);
       start = i + 1;
     }
