@@ -1,5 +1,9 @@
 #include "app/commands.h"
 
+#include "app/command_support.h"
+#include "app/identity.h"
+#include "app/rematch.h"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -24,8 +28,6 @@ namespace chartroom::app {
 namespace fs = std::filesystem;
 
 namespace {
-
-void print_error(const Error& error) { std::cerr << "chartroom: " << error.message << "\n"; }
 
 // Ctrl-C or SIGTERM during an ingest: no new page starts, the pages being read
 // finish and are kept, and the run ends; the same command continues later. A
@@ -52,6 +54,10 @@ void stop_ingest_on_signals() {
   for (int s : {SIGINT, SIGTERM}) ::sigaction(s, &action, nullptr);
 }
 
+}  // namespace
+
+void print_error(const Error& error) { std::cerr << "chartroom: " << error.message << "\n"; }
+
 std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
   auto store = indexer::Store::open(common.store);
   if (!store) {
@@ -61,14 +67,34 @@ std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
   return std::move(*store);
 }
 
-// Who is looking at patient data, for the audit log.
-std::string actor() {
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  return "uid:" + std::to_string(::getuid());
+std::unique_ptr<indexer::Store> open_existing_store(const CommonOptions& common) {
+  std::error_code ec;
+  if (!fs::is_regular_file(common.store / "chartroom.db", ec)) {
+    std::cerr << "chartroom: " << common.store.string()
+              << " is not a chartroom store (it has no chartroom.db); check --store or CHARTROOM_STORE. "
+                 "A store is made by the first `chartroom ingest` or `chartroom patients import` into it.\n";
+    return nullptr;
+  }
+  return open_store(common);
 }
 
+std::optional<std::string> find_document_id(indexer::Store& store, const std::string& given) {
+  auto id = store.resolve_document_id(given);
+  if (!id) {
+    print_error(id.error());
+    if (id.error().code == ErrorCode::kNotFound) {
+      std::cerr << "List them with: chartroom documents --store " << store.root().string() << "\n";
+    }
+    return std::nullopt;
+  }
+  return *id;
+}
 
-}  // namespace
+void print_documents_json(const std::vector<indexer::DocumentRow>& documents) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const indexer::DocumentRow& d : documents) out.push_back(document_json(d));
+  print_json(out);
+}
 
 int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs, Config config) {
   auto store = open_store(common);
@@ -128,7 +154,8 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
   return report->all_accounted() ? 0 : 1;
 }
 
-int run_patients_import(const CommonOptions& common, const fs::path& file, std::string format) {
+int run_patients_import(const CommonOptions& common, const fs::path& file, std::string format,
+                        const classify::MatchOptions& match) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::cerr << "chartroom: cannot open " << file.string() << "; check the path\n";
@@ -158,182 +185,23 @@ int run_patients_import(const CommonOptions& common, const fs::path& file, std::
   for (const indexer::ImportProblem& problem : problems) {
     std::cerr << file.string() << ": " << problem.message << " (skipped)\n";
   }
-  (void)store->audit(actor(), "patients import", file.string(),
-                        fmt::format("{} new, {} updated, {} skipped", report->imported, report->updated,
-                                    problems.size()));
+  const std::string actor = os_account();
+  (void)store->audit({actor, "patients import", file.string(),
+                      fmt::format("{} new, {} updated, {} skipped", report->imported, report->updated,
+                                  problems.size()),
+                      "", {"*"}});
   std::cout << fmt::format("Imported {} new patient(s), updated {}, skipped {} bad row(s).\n", report->imported,
                            report->updated, problems.size());
-  return 0;
-}
-
-int run_pages(const CommonOptions& common) {
-  auto store = open_store(common);
-  if (!store) return 1;
-  auto pages = store->pages();
-  if (!pages) {
-    print_error(pages.error());
+  // Documents waiting because their patient was not in the index may be sure now.
+  auto rematched = rematch_review_queue(*store, match, actor, "the patient index was updated from " + file.string());
+  if (!rematched) {
+    print_error(rematched.error());
     return 1;
   }
-  if (common.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const indexer::PageRow& page : *pages) out.push_back(page_json(page));
-    print_json(out);
-    return 0;
+  if (rematched->checked > 0) {
+    std::cout << fmt::format("Matched {} document(s) in review again: {} now filed, {} with new candidates.\n",
+                             rematched->checked, rematched->filed, rematched->updated);
   }
-  for (const indexer::PageRow& page : *pages) {
-    std::cout << fmt::format("{:<14} {}  page {}{}{}\n", page_state_name(page.state), page.source, page.index + 1,
-                             page.document ? "  -> " + *page.document + " p" + std::to_string(*page.pdf_page) : "",
-                             page.reason ? "  (" + *page.reason + ")" : "");
-  }
-  return 0;
-}
-
-namespace {
-
-// Reads every document for a listing command, recording the access in the audit log.
-std::optional<std::vector<indexer::DocumentRow>> list_documents(const CommonOptions& common,
-                                                                std::string_view action) {
-  auto store = open_store(common);
-  if (!store) return std::nullopt;
-  auto documents = store->documents();
-  if (!documents) {
-    print_error(documents.error());
-    return std::nullopt;
-  }
-  if (auto audited = store->audit(actor(), action, "", ""); !audited) {
-    print_error(audited.error());  // no audit record, no patient data shown
-    return std::nullopt;
-  }
-  return std::move(*documents);
-}
-
-void print_documents_json(const std::vector<indexer::DocumentRow>& documents) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const indexer::DocumentRow& d : documents) out.push_back(document_json(d));
-  print_json(out);
-}
-
-}  // namespace
-
-int run_documents(const CommonOptions& common) {
-  auto documents = list_documents(common, "list documents");
-  if (!documents) return 1;
-  if (common.json) {
-    print_documents_json(*documents);
-    return 0;
-  }
-  std::cout << fmt::format("{:<16}  {:<6}  {:<12}  {:<20}  {:>5}  {}\n", "DOCUMENT", "STATE", "PATIENT MRN",
-                           "TYPE", "PAGES", "PDF");
-  for (const indexer::DocumentRow& d : *documents) {
-    std::cout << fmt::format("{:<16}  {:<6}  {:<12}  {:<20}  {:>5}  {}\n", d.id, document_state_name(d.state),
-                             d.patient ? d.patient->mrn + (d.state == DocumentState::kReview ? "?" : "") : "-",
-                             d.doc_type ? d.doc_type->label : "-", d.pages,
-                             (common.store / d.pdf).string());
-  }
-  return 0;
-}
-
-int run_search(const CommonOptions& common, const std::string& query, int limit) {
-  auto store = open_store(common);
-  if (!store) return 1;
-  auto hits = store->search(query, limit);
-  if (!hits) {
-    print_error(hits.error());
-    return 1;
-  }
-  if (auto audited = store->audit(actor(), "search", "", query); !audited) {
-    print_error(audited.error());
-    return 1;
-  }
-  if (common.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const indexer::SearchHit& hit : *hits) {
-      out.push_back({{"document", hit.document}, {"pdf_page", hit.pdf_page}, {"snippet", hit.snippet}});
-    }
-    print_json(out);
-    return 0;
-  }
-  if (hits->empty()) std::cout << "No document contains \"" << query << "\".\n";
-  for (const indexer::SearchHit& hit : *hits) {
-    std::string snippet = hit.snippet;
-    std::ranges::replace(snippet, '\n', ' ');  // one hit, one line
-    std::cout << fmt::format("{}  page {}: {}\n", hit.document, hit.pdf_page, snippet);
-  }
-  return 0;
-}
-
-int run_show(const CommonOptions& common, const std::string& id, bool with_text) {
-  auto store = open_store(common);
-  if (!store) return 1;
-  auto document = store->document(id);
-  if (!document) {
-    print_error(document.error());
-    return 1;
-  }
-  if (!document->has_value()) {
-    std::cerr << "chartroom: no document " << id << " in " << common.store.string()
-              << "; list them with: chartroom documents --store " << common.store.string() << "\n";
-    return 1;
-  }
-  const indexer::DocumentRow& d = **document;
-  if (auto audited = store->audit(actor(), "show", d.id, ""); !audited) {
-    print_error(audited.error());
-    return 1;
-  }
-  if (common.json) {
-    nlohmann::json out = document_json(d);
-    out["evidence"] = nlohmann::json::parse(d.evidence_json.empty() ? "{}" : d.evidence_json, nullptr, false);
-    if (with_text) {
-      auto text = store->document_text(d.id);
-      if (text) out["text"] = *text;
-    }
-    print_json(out);
-    return 0;
-  }
-  std::cout << fmt::format("Document {}\n  state:   {}\n  patient: {}\n  type:    {}\n  pages:   {}\n  pdf:     {}\n",
-                           d.id, document_state_name(d.state),
-                           d.patient ? fmt::format("MRN {} (confidence {:.2f})", d.patient->mrn, d.patient->confidence)
-                                     : "unknown",
-                           d.doc_type ? fmt::format("{} (confidence {:.2f})", d.doc_type->label, d.doc_type->confidence)
-                                      : "unknown",
-                           d.pages, (common.store / d.pdf).string());
-  for (const std::string& reason : d.review_reasons) std::cout << "  review:  " << reason << "\n";
-  // The likeliest types, for a reviewer choosing one.
-  const auto evidence = nlohmann::json::parse(d.evidence_json.empty() ? "{}" : d.evidence_json, nullptr, false);
-  if (!d.doc_type && evidence.is_object() && evidence.contains("types") && evidence["types"].is_array()) {
-    std::string guesses;
-    for (const nlohmann::json& t : evidence["types"]) {
-      if (!t.is_object() || !t.value("label", nlohmann::json()).is_string() ||
-          !t.value("confidence", nlohmann::json()).is_number()) {
-        continue;
-      }
-      guesses += fmt::format("{}{} {:.0f}%", guesses.empty() ? "" : ", ", t["label"].get<std::string>(),
-                             100 * t["confidence"].get<double>());
-    }
-    if (!guesses.empty()) std::cout << "  likely types: " << guesses << "\n";
-  }
-  if (with_text) {
-    auto text = store->document_text(d.id);
-    if (!text) {
-      print_error(text.error());
-      return 1;
-    }
-    for (std::size_t i = 0; i < text->size(); ++i) {
-      std::cout << fmt::format("\n--- page {} ---\n{}", i + 1, (*text)[i]);
-    }
-  }
-  return 0;
-}
-
-int run_review_list(const CommonOptions& common) {
-  auto documents = list_documents(common, "review list");
-  if (!documents) return 1;
-  const auto queue = review::review_queue(*documents);
-  if (common.json) {
-    print_documents_json(queue);
-    return 0;
-  }
-  std::cout << review::format_queue(queue);
   return 0;
 }
 

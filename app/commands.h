@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "indexer/indexer.h"
 
 namespace chartroom::app {
 
@@ -16,12 +17,37 @@ struct CommonOptions {
 };
 
 int run_ingest(const CommonOptions& common, const std::vector<std::filesystem::path>& inputs, Config config);
-int run_patients_import(const CommonOptions& common, const std::filesystem::path& file, std::string format);
+int run_patients_import(const CommonOptions& common, const std::filesystem::path& file, std::string format,
+                        const classify::MatchOptions& match);
+
+// Reading the store (app/read_commands.cpp); each read is audited.
 int run_pages(const CommonOptions& common);
 int run_documents(const CommonOptions& common);
 int run_search(const CommonOptions& common, const std::string& query, int limit);
 int run_show(const CommonOptions& common, const std::string& id, bool with_text);
-int run_review_list(const CommonOptions& common);
+int run_review_list(const CommonOptions& common, const std::string& state);
+
+// A person's decisions (app/decision_commands.cpp): each one transaction,
+// audited with the operating-system account as actor and the reason given.
+struct DecisionArgs {
+  std::string id;
+  std::string other;   // merge
+  std::string mrn;     // resolve, move
+  std::string label;   // resolve --type, set-type
+  int page = 0;        // split --at, rotate --page
+  int degrees = 0;     // rotate --by
+  std::string reason;
+};
+int run_decision(const CommonOptions& common, indexer::DecisionKind kind, DecisionArgs args, const Config& config);
+int run_review_rematch(const CommonOptions& common, const Config& config);
+
+// Users and the audit log (app/admin_commands.cpp).
+int run_users_add(const CommonOptions& common, const std::string& name, const std::string& role);
+int run_users_list(const CommonOptions& common);
+int run_users_disable(const CommonOptions& common, const std::string& name);
+int run_audit_verify(const CommonOptions& common);
+int run_audit_export(const CommonOptions& common, const std::string& from, const std::string& to,
+                     const std::string& patient);
 int run_train_types(const std::filesystem::path& input, const std::filesystem::path& out, double holdout);
 int run_separator_sheet(const std::string& value, const std::string& mrn, const std::filesystem::path& out);
 

@@ -20,35 +20,14 @@ std::string type_words(std::string label) {
 nlohmann::json evidence_json(const classify::PatientDecision& decision, const classify::Segment& segment,
                              const std::vector<indexer::PageRecord>& pages, const std::vector<int>& content,
                              const std::vector<DocTypeRef>& types, const std::string& engine) {
-  nlohmann::json identifiers = nlohmann::json::array();
-  for (const classify::Identifier& id : decision.evidence) {
-    nlohmann::json box = {{"x", id.box.x}, {"y", id.box.y}, {"width", id.box.width}, {"height", id.box.height}};
-    identifiers.push_back({{"kind", classify::identifier_kind_name(id.kind)},
-                           {"value", id.value},
-                           {"read", id.text},
-                           {"label", id.label},
-                           {"page", id.page + 1},
-                           {"line", id.line + 1},
-                           {"box", box},
-                           {"corrected", id.corrected},
-                           {"barcode", id.from_barcode}});
-  }
-  nlohmann::json candidates = nlohmann::json::array();
-  for (const classify::Candidate& c : decision.candidates) {
-    candidates.push_back({{"mrn", c.patient.mrn},
-                          {"confidence", c.confidence},
-                          {"weight", c.weight},
-                          {"agreements", c.agreements},
-                          {"conflicts", c.conflicts}});
-  }
   nlohmann::json sources = nlohmann::json::array();
   for (int p : segment.pages) sources.push_back(page_label(pages[static_cast<std::size_t>(content[static_cast<std::size_t>(p)])].ref));
   nlohmann::json type_candidates = nlohmann::json::array();
   for (std::size_t i = 0; i < types.size() && i < 3; ++i) {
     type_candidates.push_back({{"label", types[i].label}, {"confidence", types[i].confidence}});
   }
-  return {{"identifiers", identifiers},
-          {"candidates", candidates},
+  return {{"identifiers", identifiers_json(decision.evidence)},
+          {"candidates", candidates_json(decision.candidates)},
           {"types", type_candidates},
           {"pages", sources},
           {"boundary", {{"reasons", segment.reasons}, {"unsure", segment.unsure_start || segment.unsure_end}}},
@@ -58,6 +37,67 @@ nlohmann::json evidence_json(const classify::PatientDecision& decision, const cl
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace
+
+nlohmann::json identifiers_json(const std::vector<classify::Identifier>& identifiers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const classify::Identifier& id : identifiers) {
+    nlohmann::json box = {{"x", id.box.x}, {"y", id.box.y}, {"width", id.box.width}, {"height", id.box.height}};
+    out.push_back({{"kind", classify::identifier_kind_name(id.kind)},
+                   {"value", id.value},
+                   {"read", id.text},
+                   {"label", id.label},
+                   {"page", id.page + 1},
+                   {"line", id.line + 1},
+                   {"box", box},
+                   {"corrected", id.corrected},
+                   {"barcode", id.from_barcode},
+                   {"suffix", id.suffix}});
+  }
+  return out;
+}
+
+std::vector<classify::Identifier> identifiers_from_json(const nlohmann::json& identifiers) {
+  std::vector<classify::Identifier> out;
+  if (!identifiers.is_array()) return out;
+  for (const nlohmann::json& j : identifiers) {
+    if (!j.is_object()) continue;
+    classify::Identifier id;
+    const std::string kind = j.value("kind", std::string());
+    bool known = false;
+    for (auto k : {classify::IdentifierKind::kMrn, classify::IdentifierKind::kName, classify::IdentifierKind::kBirthDate}) {
+      if (classify::identifier_kind_name(k) == kind) {
+        id.kind = k;
+        known = true;
+      }
+    }
+    if (!known) continue;
+    id.value = j.value("value", std::string());
+    id.text = j.value("read", std::string());
+    id.label = j.value("label", std::string());
+    id.page = j.value("page", 1) - 1;
+    id.line = j.value("line", 1) - 1;
+    if (j.contains("box") && j["box"].is_object()) {
+      id.box = {j["box"].value("x", 0), j["box"].value("y", 0), j["box"].value("width", 0), j["box"].value("height", 0)};
+    }
+    id.corrected = j.value("corrected", false);
+    id.from_barcode = j.value("barcode", false);
+    id.suffix = j.value("suffix", std::string());
+    out.push_back(std::move(id));
+  }
+  return out;
+}
+
+nlohmann::json candidates_json(const std::vector<classify::Candidate>& candidates) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const classify::Candidate& c : candidates) {
+    out.push_back({{"mrn", c.patient.mrn},
+                   {"confidence", c.confidence},
+                   {"weight", c.weight},
+                   {"agreements", c.agreements},
+                   {"conflicts", c.conflicts}});
+  }
+  return out;
+}
 
 std::vector<indexer::DocumentRecord> decide_documents(std::vector<indexer::PageRecord>& pages,
                                                       std::vector<PageText>& texts,
@@ -115,24 +155,29 @@ std::vector<indexer::DocumentRecord> decide_documents(std::vector<indexer::PageR
     const std::vector<DocTypeRef> types = classify::rank_document_types(doc_pages, options.type);
     if (!types.empty() && types.front().confidence >= options.type.abstain_threshold) document.doc_type = types.front();
     auto decision = classify::match_identifiers(std::move(evidence), index, options.match);
+    const auto add_reason = [&document](std::string reason, std::string_view kind) {
+      document.review_reasons.push_back(std::move(reason));
+      document.review_kinds.emplace_back(kind);
+    };
     if (!decision) {
-      document.review_reasons.push_back("the patient could not be matched: " + decision.error().message);
+      add_reason("the patient could not be matched: " + decision.error().message, indexer::review_kind::kPatient);
     } else {
       document.patient = decision->patient;
-      document.review_reasons = decision->review_reasons;
+      for (const std::string& reason : decision->review_reasons) add_reason(reason, indexer::review_kind::kPatient);
       document.evidence_json = dump(evidence_json(*decision, segment, pages, content, types, options.engine_description));
     }
     if (!document.doc_type) {
       // DESIGN.md: below a threshold the document goes to review, never to a guess.
-      document.review_reasons.push_back(
-          types.empty() ? std::string("no document type could be recognised; choose its type")
-                        : fmt::format("its document type is not sure (best guess {}, {:.0f}%); choose its type",
-                                      type_words(types.front().label), 100 * types.front().confidence));
+      add_reason(types.empty() ? std::string("no document type could be recognised; choose its type")
+                               : fmt::format("its document type is not sure (best guess {}, {:.0f}%); choose its type",
+                                             type_words(types.front().label), 100 * types.front().confidence),
+                 indexer::review_kind::kType);
     }
     if (segment.unsure_start || segment.unsure_end) {
-      document.review_reasons.push_back("where this document begins or ends is not sure (" +
-                                        (segment.reasons.empty() ? std::string("weak cues") : segment.reasons.front()) +
-                                        "); check that its pages belong together");
+      add_reason("where this document begins or ends is not sure (" +
+                     (segment.reasons.empty() ? std::string("weak cues") : segment.reasons.front()) +
+                     "); check that its pages belong together",
+                 indexer::review_kind::kBoundary);
     }
     bool incomplete = false;
     for (int p : segment.pages) {
@@ -141,17 +186,17 @@ std::vector<indexer::DocumentRecord> decide_documents(std::vector<indexer::PageR
         // Quality problems read "rescan: blurred, ..."; a page whose OCR was
         // stopped at its time limit needs a look, not necessarily a rescan.
         constexpr std::string_view kRescan = "rescan: ";
-        document.review_reasons.push_back(
-            record.reason.starts_with(kRescan)
-                ? page_label(record.ref) + " should be rescanned: " + record.reason.substr(kRescan.size())
-                : page_label(record.ref) + " needs a look: " + record.reason);
+        add_reason(record.reason.starts_with(kRescan)
+                       ? page_label(record.ref) + " should be rescanned: " + record.reason.substr(kRescan.size())
+                       : page_label(record.ref) + " needs a look: " + record.reason,
+                   indexer::review_kind::kQuality);
       }
       incomplete = incomplete || missing_after.contains(p);
     }
     if (incomplete) {
       for (const std::string& reason : missing) {
-        document.review_reasons.push_back("a page next to this document could not be read, so it may be "
-                                          "incomplete: " + reason);
+        add_reason("a page next to this document could not be read, so it may be incomplete: " + reason,
+                   indexer::review_kind::kIncomplete);
       }
     }
     const bool file = decision && decision->file && document.review_reasons.empty();

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "classify/classify.h"
 #include "indexer/indexer.h"
 
@@ -53,5 +55,12 @@ std::vector<indexer::DocumentRecord> decide_documents(std::vector<indexer::PageR
                                                       classify::PatientIndex& index,
                                                       const std::string& batch_key,
                                                       const DecideOptions& options);
+
+// The evidence a document carries (`show --json`'s "evidence"): identifiers
+// as read and the candidates the matcher weighed. identifiers_from_json reads
+// back what identifiers_json wrote, so a document can be matched again later.
+nlohmann::json identifiers_json(const std::vector<classify::Identifier>& identifiers);
+std::vector<classify::Identifier> identifiers_from_json(const nlohmann::json& identifiers);
+nlohmann::json candidates_json(const std::vector<classify::Candidate>& candidates);
 
 }  // namespace chartroom::app

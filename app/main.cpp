@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/cli.h"
 #include "app/commands.h"
 #include "app/status.h"
 #include "app/watch.h"
@@ -20,12 +21,28 @@ Examples:
   chartroom ingest /scans/tuesday/ --store /srv/charts
   chartroom documents --store /srv/charts
   chartroom search "chest pain" --store /srv/charts
-  chartroom show 3f9a1c2b7e4d5a60 --text --store /srv/charts
+  chartroom show 3f9a1c2b --text --store /srv/charts
   chartroom review list --store /srv/charts
+  chartroom review resolve 3f9a1c2b --patient 00012345 --reason "MRN on the sticker" --store /srv/charts
+  chartroom audit verify --store /srv/charts
 
 The store folder can also be set once with the CHARTROOM_STORE environment variable.)";
 
 }  // namespace
+
+namespace chartroom::app {
+
+std::optional<Config> config_from(const std::filesystem::path& path) {
+  if (path.empty()) return default_config();
+  auto loaded = load_config(path);
+  if (!loaded) {
+    std::cerr << "chartroom: " << loaded.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*loaded);
+}
+
+}  // namespace chartroom::app
 
 int main(int argc, char** argv) {
   // Before any thread or Tesseract engine exists (see ocr.h).
@@ -42,6 +59,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
   };
   auto add_json = [&](CLI::App* command, const char* what) { command->add_flag("--json", common.json, what); };
+  chartroom::app::Cli cli{app, common, add_store, add_json, {}};
 
   // ingest
   std::vector<std::filesystem::path> inputs;
@@ -71,15 +89,20 @@ int main(int argc, char** argv) {
   patients->require_subcommand(1);
   std::filesystem::path roster;
   std::string format;
+  std::filesystem::path import_config;
   auto* import = patients->add_subcommand(
       "import",
       "Load patients from a CSV (mrn,family_name,given_name,birth_date,sex) or a FHIR R4 Bundle.\n"
       "Bad rows are reported with their line number and skipped; the rest is imported.\n"
-      "Importing again updates patients by MRN.\n"
+      "Importing again updates patients by MRN. Afterwards the documents in review for their\n"
+      "patient are matched again, and filed if they now pass the same thresholds as ingest.\n"
       "  chartroom patients import roster.csv --store /srv/charts");
   import->add_option("file", roster, "CSV or FHIR JSON file")->required();
   import->add_option("--format", format, "csv or fhir (default: from the content)")
       ->check(CLI::IsMember({"csv", "fhir"}));
+  import->add_option("--config", import_config,
+                     "A chartroom.toml whose [classify] thresholds rematching uses (documents in review\n"
+                     "for their patient are matched again after the import)");
   add_store(import);
 
   auto* pages = app.add_subcommand("pages", "Every input page ever seen and what became of it");
@@ -125,18 +148,17 @@ int main(int argc, char** argv) {
 
   std::string id;
   bool with_text = false;
-  auto* show = app.add_subcommand("show", "One document: its patient, type, pages, review reasons\n"
-                                          "  chartroom show 3f9a1c2b7e4d5a60 --text");
-  show->add_option("id", id, "Document id (from `chartroom documents`)")->required();
+  auto* show = app.add_subcommand("show", "One document: its patient, type, pages, review reasons, the candidates\n"
+                                          "and every decision on it (who, when, from, to, why)\n"
+                                          "  chartroom show 3f9a1c2b7e4d5a60\n"
+                                          "  chartroom show 3f9a --text");
+  show->add_option("id", id, "Document id (from `chartroom documents`), or its first 4+ characters")->required();
   show->add_flag("--text", with_text, "Also print the text read on each page");
   add_store(show);
   add_json(show, "JSON, with the evidence behind each decision");
 
-  auto* review = app.add_subcommand("review", "The misfile-review queue");
-  review->require_subcommand(1);
-  auto* review_list = review->add_subcommand("list", "Documents waiting for a person, oldest first, with reasons");
-  add_store(review_list);
-  add_json(review_list, "JSON array in the `documents --json` format");
+  chartroom::app::add_review_commands(cli);
+  chartroom::app::add_admin_commands(cli);
 
   std::string sheet_value = "CHARTROOM-SEP";
   std::string sheet_mrn;
@@ -171,28 +193,27 @@ int main(int argc, char** argv) {
 
   using namespace chartroom::app;
   if (ingest->parsed()) {
-    Config config = default_config();
-    if (!config_path.empty()) {
-      auto loaded = load_config(config_path);
-      if (!loaded) {
-        std::cerr << "chartroom: " << loaded.error().message << "\n";
-        return 2;
-      }
-      config = std::move(*loaded);
-    }
+    auto loaded = config_from(config_path);
+    if (!loaded) return 2;
+    Config config = std::move(*loaded);
     if (workers > 0) config.ingest.workers = workers;
     if (!debug_dir.empty()) config.ingest.clean.debug_dir = debug_dir;
     return run_ingest(common, inputs, std::move(config));
   }
-  if (import->parsed()) return run_patients_import(common, roster, format);
+  if (import->parsed()) {
+    auto config = config_from(import_config);
+    return config ? run_patients_import(common, roster, format, config->ingest.match) : 2;
+  }
   if (pages->parsed()) return run_pages(common);
   if (status->parsed()) return run_status(common.store, common.json);
   if (watch->parsed()) return run_watch(common, watch_store->count() > 0, watch_config);
   if (documents->parsed()) return run_documents(common);
   if (search->parsed()) return run_search(common, query, limit);
   if (show->parsed()) return run_show(common, id, with_text);
-  if (review_list->parsed()) return run_review_list(common);
   if (train_types->parsed()) return run_train_types(types_in, types_out, types_holdout);
   if (sheet->parsed()) return run_separator_sheet(sheet_value, sheet_mrn, sheet_out);
+  for (const auto& [command, handler] : cli.handlers) {
+    if (command->parsed()) return handler();
+  }
   return 2;
 }

@@ -89,6 +89,8 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
+}  // namespace
+
 Status fsync_dir(const std::filesystem::path& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return fail(ErrorCode::kIo, dir.string() + ": cannot open folder to sync: " + errno_text());
@@ -98,7 +100,6 @@ Status fsync_dir(const std::filesystem::path& dir) {
   return {};
 }
 
-}  // namespace
 
 Status commit_file_atomic(const std::filesystem::path& temp, const std::filesystem::path& final_path) {
   const int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
@@ -156,6 +157,7 @@ std::string_view page_state_name(PageState state) {
     case PageState::kQuarantined: return "quarantined";
     case PageState::kDroppedBlank: return "dropped_blank";
     case PageState::kSeparator: return "separator";
+    case PageState::kRejected: return "rejected";
   }
   return "received";
 }
@@ -163,7 +165,7 @@ std::string_view page_state_name(PageState state) {
 std::optional<PageState> parse_page_state(std::string_view name) {
   for (PageState s : {PageState::kReceived, PageState::kCleaned, PageState::kRead, PageState::kClassified,
                       PageState::kFiled, PageState::kReview, PageState::kQuarantined,
-                      PageState::kDroppedBlank, PageState::kSeparator}) {
+                      PageState::kDroppedBlank, PageState::kSeparator, PageState::kRejected}) {
     if (page_state_name(s) == name) return s;
   }
   return std::nullopt;
@@ -171,11 +173,25 @@ std::optional<PageState> parse_page_state(std::string_view name) {
 
 bool is_terminal(PageState state) {
   return state == PageState::kFiled || state == PageState::kReview || state == PageState::kQuarantined ||
-         state == PageState::kDroppedBlank || state == PageState::kSeparator;
+         state == PageState::kDroppedBlank || state == PageState::kSeparator || state == PageState::kRejected;
 }
 
 std::string_view document_state_name(DocumentState state) {
-  return state == DocumentState::kFiled ? "filed" : "review";
+  switch (state) {
+    case DocumentState::kFiled: return "filed";
+    case DocumentState::kReview: return "review";
+    case DocumentState::kRejected: return "rejected";
+    case DocumentState::kMerged: return "merged";
+  }
+  return "review";
+}
+
+std::optional<DocumentState> parse_document_state(std::string_view name) {
+  for (DocumentState s : {DocumentState::kFiled, DocumentState::kReview, DocumentState::kRejected,
+                          DocumentState::kMerged}) {
+    if (document_state_name(s) == name) return s;
+  }
+  return std::nullopt;
 }
 
 std::string to_lower_ascii(std::string_view text) {

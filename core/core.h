@@ -134,6 +134,8 @@ Result<std::vector<std::uint8_t>> read_head(const std::filesystem::path& path, s
 // temp file in the same folder, write, fsync, rename, fsync the folder.
 Status write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                          int mode = 0600);
+// Makes a folder's entries (a new or renamed file in it) durable.
+Status fsync_dir(const std::filesystem::path& dir);
 // Moves an already-written file into place atomically (fsync file, rename, fsync folder).
 Status commit_file_atomic(const std::filesystem::path& temp, const std::filesystem::path& final_path);
 
@@ -195,13 +197,19 @@ enum class PageState {
   kQuarantined,
   kDroppedBlank,
   kSeparator,
+  // The document it is in was rejected by a person (not for this facility,
+  // or a rescan was requested): kept, never filed, never deleted.
+  kRejected,
 };
 std::string_view page_state_name(PageState state);
 std::optional<PageState> parse_page_state(std::string_view name);
 bool is_terminal(PageState state);
 
-enum class DocumentState { kFiled, kReview };
+// kMerged: a document whose pages a person merged into another one; it holds
+// no pages any more and is kept for its history (documents listings leave it out).
+enum class DocumentState { kFiled, kReview, kRejected, kMerged };
 std::string_view document_state_name(DocumentState state);
+std::optional<DocumentState> parse_document_state(std::string_view name);
 
 // ---------------------------------------------------------------- patients
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -111,7 +112,7 @@ Status keep_quarantined(const fs::path& root, const FileRecord& file) {
                                   std::strerror(err));
 }
 
-Status record_batch(Db& db, const BatchRecord& batch, const std::vector<Placement>& placement) {
+Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const std::vector<Placement>& placement) {
   const std::string now = now_utc_iso();
   auto files = db.prepare(
       "INSERT INTO files(hash, source, size, page_count, quarantined, reason, first_seen) "
@@ -130,13 +131,13 @@ Status record_batch(Db& db, const BatchRecord& batch, const std::vector<Placemen
   // Documents before pages: pages.document_id references them. Upsert keeps created_at on re-filing.
   auto docs = db.prepare(
       "INSERT INTO documents(id, state, patient_mrn, patient_confidence, doc_type, doc_type_confidence, pdf, "
-      "page_count, review_reasons, batch, evidence, created_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT(id) DO UPDATE SET "
+      "page_count, review_reasons, batch, evidence, created_at, review_kinds) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT(id) DO UPDATE SET "
       "state = excluded.state, patient_mrn = excluded.patient_mrn, "
       "patient_confidence = excluded.patient_confidence, doc_type = excluded.doc_type, "
       "doc_type_confidence = excluded.doc_type_confidence, pdf = excluded.pdf, "
       "page_count = excluded.page_count, review_reasons = excluded.review_reasons, batch = excluded.batch, "
-      "evidence = excluded.evidence",
+      "evidence = excluded.evidence, review_kinds = excluded.review_kinds",
       "recording documents");
   if (!docs) return std::unexpected(docs.error());
   auto clear_text = db.prepare("DELETE FROM page_text WHERE document_id = ?1", "replacing document text");
@@ -153,6 +154,7 @@ Status record_batch(Db& db, const BatchRecord& batch, const std::vector<Placemen
     docs->bind(7, document_pdf_relative(d.id).string()).bind(8, static_cast<int>(d.pages.size()));
     docs->bind(9, nlohmann::json(d.review_reasons).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).bind(10, batch.name);
     docs->bind(11, d.evidence_json.empty() ? "{}" : d.evidence_json).bind(12, now);
+    docs->bind(13, nlohmann::json(d.review_kinds).dump());
     if (auto s = docs->run(); !s) return s;
     clear_text->bind(1, d.id);
     if (auto s = clear_text->run(); !s) return s;
@@ -184,8 +186,12 @@ Status record_batch(Db& db, const BatchRecord& batch, const std::vector<Placemen
   }
 
   std::string ids;
-  for (const DocumentRecord& d : batch.documents) ids += (ids.empty() ? "" : ",") + d.id;
-  return append_audit(db, "pipeline", "file", ids, "batch " + batch.name);
+  std::vector<std::string> patients;
+  for (const DocumentRecord& d : batch.documents) {
+    ids += (ids.empty() ? "" : ",") + d.id;
+    if (d.patient && std::ranges::find(patients, d.patient->mrn) == patients.end()) patients.push_back(d.patient->mrn);
+  }
+  return append_audit(db, chain, {"pipeline", "file", ids, "batch " + batch.name, "", patients});
 }
 
 }  // namespace
@@ -255,11 +261,11 @@ Status Store::file_batch(const BatchRecord& batch) {
   // (4) The rows, all or nothing.
   auto tx = Transaction::begin(impl_->db, "filing batch " + batch.name);
   if (!tx) return std::unexpected(tx.error());
-  if (auto s = record_batch(impl_->db, batch, *placement); !s) {
+  if (auto s = record_batch(impl_->db, impl_->audit, batch, *placement); !s) {
     return fail(s.error().code, s.error().message + " (filing batch " + batch.name + "; nothing was recorded)");
   }
   if (auto s = record_page_work(impl_->db, root, batch.pages, batch.name); !s) return s;
-  return tx->commit();
+  return commit_audited(*tx, impl_->db, impl_->audit);
 }
 
 }  // namespace chartroom::indexer

@@ -4,8 +4,11 @@
 // Store layout:
 //   DIR/chartroom.db            SQLite (WAL), schema versioned with PRAGMA user_version
 //   DIR/documents/XX/ID.pdf     filed and in-review documents (XX = first 2 chars of ID)
-//   DIR/quarantine/SHA/NAME     a hard link (or copy) of every quarantined input file
+//   DIR/documents/XX/ID.rN.pdf  the same after the N-th decision that changed its pages
+//   DIR/quarantine/SHA/original a private copy of every quarantined input file
 //   DIR/work/                   per-page PDFs and temp files; safe to delete when idle
+//   DIR/audit.key               the audit log's HMAC key (0600; or $CHARTROOM_AUDIT_KEY)
+//   DIR/audit.head              the newest audit entry after each commit (append-only)
 #pragma once
 
 #include <cstdint>
@@ -73,6 +76,10 @@ struct DocumentRecord {
   std::optional<PatientRef> patient;  // for review: best candidate, not filed to it
   std::optional<DocTypeRef> doc_type;
   std::vector<std::string> review_reasons;
+  // What each review reason is about, parallel to review_reasons (see
+  // review_kind below): the queue filters on it and rematching replaces only
+  // the patient's reasons.
+  std::vector<std::string> review_kinds;
   std::vector<int> pages;  // indexes into BatchRecord::pages
   std::string evidence_json = "{}";  // why the decisions were made (identifiers found, scores)
 };
@@ -117,9 +124,107 @@ struct DocumentRow {
   std::string pdf;  // relative to the store
   int pages = 0;
   std::vector<std::string> review_reasons;
+  std::vector<std::string> review_kinds;  // parallel to review_reasons
   std::string batch;
   std::string created_at;  // ISO 8601 UTC
   std::string evidence_json;
+  int revision = 0;  // how many decisions rewrote its PDF
+  std::optional<std::string> decided_by;  // the person who decided last (none: chartroom alone)
+  std::optional<std::string> decided_at;
+  std::optional<std::string> merged_into;  // state merged: the document its pages went to
+};
+
+// The kinds of review reason (DocumentRecord::review_kinds).
+namespace review_kind {
+inline constexpr std::string_view kPatient = "patient";      // whose it is: unknown, unsure, contradicted
+inline constexpr std::string_view kType = "type";            // its document type is not sure
+inline constexpr std::string_view kBoundary = "boundary";    // where it begins or ends is not sure
+inline constexpr std::string_view kQuality = "quality";      // a page should be rescanned or needs a look
+inline constexpr std::string_view kIncomplete = "incomplete";  // a page next to it could not be read
+inline constexpr std::string_view kSplit = "split";  // a person split or merged its pages: confirm its patient
+}  // namespace review_kind
+
+// The kinds of a document's reasons: review_kinds, or for documents filed
+// before kinds were recorded, worked out from each reason's wording.
+std::vector<std::string> review_kinds_of(const DocumentRow& row);
+
+// One decision a person (or rematching) made on a document, as `show` lists it.
+struct HistoryRow {
+  std::int64_t seq = 0;
+  std::string document;
+  std::string at;  // ISO 8601 UTC
+  std::string actor;
+  std::string action;  // "resolve", "move", "split", "merge", "set-type", "rotate", "reject", "rematch"
+  std::optional<std::string> from_state, to_state, from_mrn, to_mrn;
+  std::string detail;  // what changed, in words
+  std::string reason;  // why, as the person gave it
+  std::optional<std::string> pdf_before;  // the PDF before the decision (kept in the store)
+};
+
+// ---------------------------------------------------------------- decisions
+
+enum class DecisionKind { kResolve, kMove, kSplit, kMerge, kSetType, kRotate, kReject, kRematch };
+std::string_view decision_name(DecisionKind kind);  // "resolve", "move", ... as in HistoryRow::action
+
+// What a person decided about a document. Each decision is one transaction:
+// the PDFs it changes are written first under new names (documents/XX/ID.rN.pdf,
+// fsynced, renamed), then the rows, the search text, the history and one
+// audit row commit together; a crash leaves the store before or after it.
+struct Decision {
+  DecisionKind kind = DecisionKind::kResolve;
+  std::string document;  // the document decided on (a full id)
+  std::string other;     // merge: the document whose pages follow
+  std::string mrn;       // resolve, move: the patient (must be in the index)
+  std::string label;     // resolve (optional), set-type: the document type
+  int page = 0;          // split: first page (1-based) of the new document; rotate: the page
+  int degrees = 0;       // rotate: 90, 180 or 270, clockwise
+  std::string actor;     // who decided (an operating-system or chartroom user name)
+  std::string reason;    // why; required, never empty
+  // rematch: what the matcher says now that the patient index changed.
+  struct Rematch {
+    std::optional<PatientRef> patient;  // best candidate
+    bool file = false;                  // sure enough to file without a person
+    std::vector<std::string> patient_reasons;  // the patient's review reasons now
+    std::string evidence_json;          // the new evidence ("{}" keeps the old)
+  } rematch;
+};
+
+struct DecisionResult {
+  std::vector<std::string> changed;  // documents changed, the decided one first
+  std::string summary;               // what was done, in words ("filed 3f9a… to MRN 00012345")
+  std::vector<std::string> patients;  // MRNs of other documents it touched (merge, split), for the audit
+};
+
+// ---------------------------------------------------------------- users
+
+enum class Role { kOperator, kReviewer, kAdmin };
+std::string_view role_name(Role role);
+std::optional<Role> parse_role(std::string_view name);
+
+struct User {
+  std::string name;
+  Role role = Role::kOperator;
+  bool disabled = false;
+  std::string created_at;
+  std::string created_by;
+};
+
+// ---------------------------------------------------------------- audit
+
+// One access to patient data or change to the store, for the audit log.
+struct AuditEntry {
+  std::string actor;
+  std::string action;  // "show", "show text", "search", "review resolve", ...
+  std::string object;  // document id(s), a file, or ""
+  std::string detail;  // what was shown or changed
+  std::string reason;  // why (every decision has one)
+  std::vector<std::string> patients;  // MRNs whose data it shows or changes; "*" = every patient
+};
+
+struct AuditQuery {
+  std::string from;     // ISO 8601 UTC, inclusive ("" = the beginning)
+  std::string to;       // exclusive ("" = now)
+  std::string patient;  // only entries about this MRN (and listings of every patient)
 };
 
 struct SearchHit {
@@ -149,8 +254,10 @@ struct WorkStatus {
   std::vector<std::string> recent_errors;            // newest first: quarantine reasons (at most 5)
 };
 
-// One entry of the append-only audit log. hash = SHA-256 over prev_hash and
-// the fields (unit-separated); the first entry's prev_hash is 64 zeros.
+// One entry of the append-only audit log (indexer/audit.cpp). Scheme 2:
+// hash = HMAC-SHA-256, under a key kept outside the database, of seq,
+// prev_hash and the fields; scheme 1 (older stores): SHA-256 of prev_hash and
+// the fields. The first entry's prev_hash is 64 zeros.
 struct AuditRow {
   std::int64_t seq = 0;
   std::string at;  // ISO 8601 UTC
@@ -160,6 +267,9 @@ struct AuditRow {
   std::string detail;
   std::string prev_hash;
   std::string hash;
+  int scheme = 2;
+  std::string reason;
+  std::vector<std::string> patients;
 };
 
 class Store {
@@ -211,8 +321,30 @@ class Store {
 
   // Reading back (stable order: by source, then index / by creation, then id).
   Result<std::vector<PageRow>> pages();
+  // Documents that hold pages (merged ones are left out; document() finds them).
   Result<std::vector<DocumentRow>> documents();
+  // Documents in one state, oldest first (the review queue, the rejected list).
+  Result<std::vector<DocumentRow>> documents_in_state(DocumentState state);
   Result<std::optional<DocumentRow>> document(std::string_view id);
+  // The full id of the one document whose id starts with `prefix` (at least 4
+  // characters, as git accepts a short commit id); kNotFound or kInvalidArgument
+  // (two documents share the prefix) otherwise.
+  Result<std::string> resolve_document_id(std::string_view prefix);
+  // Every decision on a document, oldest first.
+  Result<std::vector<HistoryRow>> document_history(std::string_view id);
+
+  // Applies a person's decision (see Decision). Refused with kInvalidArgument
+  // (the message says why and what to do) when it does not fit the document's
+  // state: nothing is changed then.
+  Result<DecisionResult> decide(const Decision& decision);
+
+  // Users who may decide. Passwords are hashed with Argon2id (libsodium).
+  Status add_user(const User& user, std::string_view password);
+  Result<std::vector<User>> users();
+  Result<std::optional<User>> user(std::string_view name);
+  Status set_user_disabled(std::string_view name, bool disabled, std::string_view actor);
+  // True when `password` is the user's and the user is not disabled.
+  Result<bool> check_password(std::string_view name, std::string_view password);
   Result<std::vector<SearchHit>> search(std::string_view query, int limit = 20);
   // The OCR text of each page of a document, in PDF order.
   Result<std::vector<std::string>> document_text(std::string_view id);
@@ -220,8 +352,13 @@ class Store {
   // Appends to the audit log (who, what, why); every read of patient data goes here.
   Status audit(std::string_view actor, std::string_view action, std::string_view object,
                std::string_view detail);
-  // The audit log in order, and a check of its hash chain (kCorrupt names the first altered entry).
+  Status audit(const AuditEntry& entry);
+  // The audit log in order; the entries of a time span (and patient).
   Result<std::vector<AuditRow>> audit_log();
+  Result<std::vector<AuditRow>> audit_rows(const AuditQuery& query);
+  // Checks every entry's seal and the chain, and that the log reaches the
+  // head file: kCorrupt names the first entry edited, deleted or inserted,
+  // or says the tail was cut.
   Status verify_audit();
 
  private:

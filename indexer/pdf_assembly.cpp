@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <memory>
 #include <system_error>
 
@@ -78,12 +79,48 @@ Status assemble(const std::vector<PdfPageInput>& pages, const std::filesystem::p
   }
 }
 
-}  // namespace
+Status compose(const std::vector<PdfPagePick>& picks, const std::filesystem::path& out) {
+  QPDF output;
+  output.emptyPDF();
+  QPDFPageDocumentHelper output_pages(output);
+  std::map<std::filesystem::path, std::unique_ptr<QPDF>> inputs;  // live until write()
+  for (const PdfPagePick& pick : picks) {
+    auto& input = inputs[pick.pdf];
+    try {
+      if (!input) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(pick.pdf, ec)) {
+          return fail(ErrorCode::kIo, pick.label + ": its PDF " + pick.pdf.string() + " is missing from the store");
+        }
+        input = std::make_unique<QPDF>();
+        input->setSuppressWarnings(true);
+        input->processFile(pick.pdf.c_str());
+      }
+      auto pages = QPDFPageDocumentHelper(*input).getAllPages();
+      if (pick.page < 0 || static_cast<std::size_t>(pick.page) >= pages.size()) {
+        return fail(ErrorCode::kCorrupt, pick.label + ": its PDF " + pick.pdf.string() + " has " +
+                                             std::to_string(pages.size()) + " pages, fewer than the store records");
+      }
+      output_pages.addPage(pages[static_cast<std::size_t>(pick.page)], false);
+      if (pick.rotate % 360 != 0) output_pages.getAllPages().back().rotatePage(pick.rotate, true);
+    } catch (const std::exception& e) {
+      return fail(ErrorCode::kCorrupt, pick.label + ": its PDF " + pick.pdf.string() + " cannot be read (" +
+                                           e.what() + ")");
+    }
+  }
+  try {
+    return write_pdf(output, out);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kIo, out.string() + ": cannot write the document PDF: " + e.what());
+  }
+}
 
-Status assemble_pdf(const std::vector<PdfPageInput>& pages, const std::filesystem::path& out) {
+// Runs one of the above with qpdf's exceptions caught; `out` goes on failure.
+template <typename Fn>
+Status guarded(const std::filesystem::path& out, Fn&& fn) {
   Status result;
   try {
-    result = assemble(pages, out);
+    result = fn();
   } catch (const std::exception& e) {
     result = fail(ErrorCode::kInternal, out.string() + ": qpdf failed: " + e.what());
   }
@@ -92,6 +129,27 @@ Status assemble_pdf(const std::vector<PdfPageInput>& pages, const std::filesyste
     std::filesystem::remove(out, ec);
   }
   return result;
+}
+
+}  // namespace
+
+Status compose_pdf(const std::vector<PdfPagePick>& pages, const std::filesystem::path& out) {
+  return guarded(out, [&] { return compose(pages, out); });
+}
+
+Result<int> pdf_page_count(const std::filesystem::path& pdf) {
+  try {
+    QPDF input;
+    input.setSuppressWarnings(true);
+    input.processFile(pdf.c_str());
+    return static_cast<int>(QPDFPageDocumentHelper(input).getAllPages().size());
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kCorrupt, pdf.string() + " cannot be read as a PDF (" + std::string(e.what()) + ")");
+  }
+}
+
+Status assemble_pdf(const std::vector<PdfPageInput>& pages, const std::filesystem::path& out) {
+  return guarded(out, [&] { return assemble(pages, out); });
 }
 
 }  // namespace chartroom::indexer

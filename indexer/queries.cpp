@@ -8,26 +8,38 @@ namespace {
 
 constexpr const char* kDocumentColumns =
     "SELECT id, state, patient_mrn, patient_confidence, doc_type, doc_type_confidence, pdf, page_count, "
-    "review_reasons, batch, created_at, evidence FROM documents ";
+    "review_reasons, batch, created_at, evidence, review_kinds, revision, decided_by, decided_at, merged_into "
+    "FROM documents ";
+
+std::vector<std::string> string_array(const std::string& json_text) {
+  std::vector<std::string> out;
+  // Written by chartroom as a JSON array of strings; tolerate damage rather than hide the document.
+  const auto parsed = nlohmann::json::parse(json_text, nullptr, false);
+  if (parsed.is_array()) {
+    for (const auto& r : parsed) {
+      if (r.is_string()) out.push_back(r.get<std::string>());
+    }
+  }
+  return out;
+}
 
 DocumentRow read_document(const Stmt& s) {
   DocumentRow d;
   d.id = s.text(0);
-  d.state = s.text(1) == "filed" ? DocumentState::kFiled : DocumentState::kReview;
+  d.state = parse_document_state(s.text(1)).value_or(DocumentState::kReview);
   if (!s.is_null(2)) d.patient = PatientRef{s.text(2), s.real(3)};
   if (!s.is_null(4)) d.doc_type = DocTypeRef{s.text(4), s.real(5)};
   d.pdf = s.text(6);
   d.pages = static_cast<int>(s.integer(7));
-  // Written by file_batch as a JSON array of strings; tolerate damage rather than hide the document.
-  const auto reasons = nlohmann::json::parse(s.text(8), nullptr, false);
-  if (reasons.is_array()) {
-    for (const auto& r : reasons) {
-      if (r.is_string()) d.review_reasons.push_back(r.get<std::string>());
-    }
-  }
+  d.review_reasons = string_array(s.text(8));
   d.batch = s.text(9);
   d.created_at = s.text(10);
   d.evidence_json = s.text(11);
+  d.review_kinds = string_array(s.text(12));
+  d.revision = static_cast<int>(s.integer(13));
+  d.decided_by = s.optional_text(14);
+  d.decided_at = s.optional_text(15);
+  d.merged_into = s.optional_text(16);
   return d;
 }
 
@@ -100,13 +112,83 @@ Result<std::vector<PageRow>> Store::pages() {
 }
 
 Result<std::vector<DocumentRow>> Store::documents() {
-  auto stmt = impl_->db.prepare(std::string(kDocumentColumns) + "ORDER BY created_at, id", "listing documents");
+  auto stmt = impl_->db.prepare(std::string(kDocumentColumns) + "WHERE state != 'merged' ORDER BY created_at, id",
+                                "listing documents");
   if (!stmt) return std::unexpected(stmt.error());
   return collect_documents(*stmt);
 }
 
-Result<std::optional<DocumentRow>> Store::document(std::string_view id) {
-  auto stmt = impl_->db.prepare(std::string(kDocumentColumns) + "WHERE id = ?1", "reading a document");
+Result<std::vector<DocumentRow>> Store::documents_in_state(DocumentState state) {
+  auto stmt = impl_->db.prepare(std::string(kDocumentColumns) + "WHERE state = ?1 ORDER BY created_at, id",
+                                "listing documents");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, document_state_name(state));
+  return collect_documents(*stmt);
+}
+
+Result<std::string> Store::resolve_document_id(std::string_view prefix) {
+  const bool usable = prefix.size() >= 4 && prefix.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == std::string_view::npos;
+  if (!usable) {
+    return fail(ErrorCode::kInvalidArgument, "'" + std::string(prefix) +
+                                                 "' is not a document id (give at least its first 4 characters)");
+  }
+  // GLOB is case-sensitive, so SQLite answers it from the primary key.
+  auto stmt = impl_->db.prepare("SELECT id FROM documents WHERE id GLOB ?1 || '*' ORDER BY id LIMIT 3",
+                                "looking up a document id");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, prefix);
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    ids.push_back(stmt->text(0));
+  }
+  if (ids.empty()) {
+    return fail(ErrorCode::kNotFound, "no document " + std::string(prefix) + " in " + impl_->root.string());
+  }
+  if (ids.size() > 1 && ids.front() != prefix) {
+    return fail(ErrorCode::kInvalidArgument, "more than one document starts with " + std::string(prefix) + " (" +
+                                                 ids[0] + ", " + ids[1] + (ids.size() > 2 ? ", ..." : "") +
+                                                 "); give more of the id");
+  }
+  return ids.front();
+}
+
+Result<std::vector<HistoryRow>> Store::document_history(std::string_view id) {
+  auto stmt = impl_->db.prepare(
+      "SELECT seq, document_id, at, actor, action, from_state, to_state, from_mrn, to_mrn, detail, reason, "
+      "pdf_before FROM document_history WHERE document_id = ?1 ORDER BY seq",
+      "reading a document's history");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, id);
+  std::vector<HistoryRow> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    HistoryRow h;
+    h.seq = stmt->integer(0);
+    h.document = stmt->text(1);
+    h.at = stmt->text(2);
+    h.actor = stmt->text(3);
+    h.action = stmt->text(4);
+    h.from_state = stmt->optional_text(5);
+    h.to_state = stmt->optional_text(6);
+    h.from_mrn = stmt->optional_text(7);
+    h.to_mrn = stmt->optional_text(8);
+    h.detail = stmt->text(9);
+    h.reason = stmt->text(10);
+    h.pdf_before = stmt->optional_text(11);
+    out.push_back(std::move(h));
+  }
+}
+
+Result<std::optional<DocumentRow>> Store::document(std::string_view id) { return load_document(impl_->db, id); }
+
+Result<std::optional<DocumentRow>> load_document(Db& db, std::string_view id) {
+  auto stmt = db.prepare(std::string(kDocumentColumns) + "WHERE id = ?1", "reading a document");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, id);
   auto rows = collect_documents(*stmt);

@@ -131,8 +131,87 @@ constexpr const char* kV4OcrAttempts = R"sql(
 ALTER TABLE page_work ADD COLUMN ocr_attempts INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 5: the decisions of a person (issue "Decisions").
+// - documents may be `rejected` (not for this facility, rescan requested) or
+//   `merged` into another document; SQLite cannot change a CHECK constraint,
+//   so the table is rebuilt (the documented 12-step way: foreign keys are off
+//   while migrations run, see Store::open). New columns: the kind of each
+//   review reason (parallel to review_reasons), the PDF's revision (a decision
+//   that changes pages writes documents/XX/ID.rN.pdf; earlier revisions stay),
+//   who decided last and when, and the document a merged one went into.
+// - document_history: one row per decision on a document (append-only).
+// - users: who may decide (Argon2id password hashes from libsodium).
+// - audit: rows of scheme 2 are keyed (HMAC-SHA-256 with a key kept outside
+//   the database) and carry their sequence number, the reason and the
+//   patients whose data they concern; scheme 1 rows (plain SHA-256 chain)
+//   are kept and still verified.
+constexpr const char* kV5Decisions = R"sql(
+CREATE TABLE documents_v5(
+  id TEXT PRIMARY KEY NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('filed','review','rejected','merged')),
+  patient_mrn TEXT,
+  patient_confidence REAL,
+  doc_type TEXT,
+  doc_type_confidence REAL,
+  pdf TEXT NOT NULL,
+  page_count INTEGER NOT NULL,
+  review_reasons TEXT NOT NULL DEFAULT '[]',
+  batch TEXT NOT NULL,
+  evidence TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  review_kinds TEXT NOT NULL DEFAULT '[]',
+  revision INTEGER NOT NULL DEFAULT 0,
+  decided_by TEXT,
+  decided_at TEXT,
+  merged_into TEXT
+);
+INSERT INTO documents_v5(id, state, patient_mrn, patient_confidence, doc_type, doc_type_confidence, pdf,
+                         page_count, review_reasons, batch, evidence, created_at)
+  SELECT id, state, patient_mrn, patient_confidence, doc_type, doc_type_confidence, pdf, page_count,
+         review_reasons, batch, evidence, created_at FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v5 RENAME TO documents;
+CREATE INDEX documents_by_created ON documents(created_at, id);
+CREATE INDEX documents_by_patient ON documents(patient_mrn);
+CREATE INDEX documents_by_state ON documents(state, created_at);
+
+CREATE TABLE document_history(
+  seq INTEGER PRIMARY KEY,
+  document_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  from_state TEXT,
+  to_state TEXT,
+  from_mrn TEXT,
+  to_mrn TEXT,
+  detail TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL,
+  pdf_before TEXT
+);
+CREATE INDEX document_history_by_document ON document_history(document_id, seq);
+CREATE TRIGGER document_history_no_update BEFORE UPDATE ON document_history
+  BEGIN SELECT RAISE(ABORT, 'the document history is append-only'); END;
+CREATE TRIGGER document_history_no_delete BEFORE DELETE ON document_history
+  BEGIN SELECT RAISE(ABORT, 'the document history is append-only'); END;
+
+CREATE TABLE users(
+  name TEXT PRIMARY KEY NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('operator','reviewer','admin')),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+
+ALTER TABLE audit ADD COLUMN scheme INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE audit ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN patients TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_by_at ON audit(at);
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork, kV4OcrAttempts};
+constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork, kV4OcrAttempts, kV5Decisions};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");
@@ -167,6 +246,18 @@ Status migrate(Db& db) {
     // PRAGMA takes no bound parameters; the number is ours, not user input.
     const std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
     if (auto s = db.exec(set.c_str(), what); !s) return s;
+    // A rebuilt table must leave every reference intact (foreign keys are
+    // off while migrating, so check by hand before committing).
+    auto check = db.prepare("PRAGMA foreign_key_check", what);
+    if (!check) return std::unexpected(check.error());
+    auto broken = check->step();
+    if (!broken) return std::unexpected(broken.error());
+    if (*broken) {
+      return fail(ErrorCode::kDatabase, "migrating the store at " + db.path() + " to version " +
+                                            std::to_string(v + 1) + " would break a reference in table " +
+                                            check->text(0) + "; nothing was changed");
+    }
+    check.value().reset();
     if (auto s = tx->commit(); !s) return s;
   }
   return {};

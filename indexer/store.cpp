@@ -1,4 +1,4 @@
-// Store: opening (layout, permissions, pragmas, migrations), patients, audit.
+// Store: opening (layout, permissions, pragmas, migrations) and patients.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,8 +13,6 @@
 namespace chartroom::indexer {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr const char* kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 Status make_private_dir(const fs::path& dir) {
   std::error_code ec;
@@ -89,12 +87,15 @@ Result<std::unique_ptr<Store>> Store::open(const fs::path& root) {
   if (auto s = db->exec("PRAGMA journal_mode = WAL", "switching to WAL"); !s) return std::unexpected(s.error());
   // FULL: a filed document's row must survive power loss, not just a crash.
   if (auto s = db->exec("PRAGMA synchronous = FULL", "setting synchronous"); !s) return std::unexpected(s.error());
-  if (auto s = db->exec("PRAGMA foreign_keys = ON", "enabling foreign keys"); !s) return std::unexpected(s.error());
+  // Migrations first, with foreign keys off: a step may rebuild a table that
+  // others reference (SQLite ignores this pragma inside a transaction).
   if (auto s = migrate(*db); !s) return std::unexpected(s.error());
+  if (auto s = db->exec("PRAGMA foreign_keys = ON", "enabling foreign keys"); !s) return std::unexpected(s.error());
 
   std::unique_ptr<Store> store(new Store());  // private constructor: make_unique cannot reach it
   store->impl_->root = root;
   store->impl_->db = std::move(*db);
+  store->impl_->audit = open_audit_chain(store->impl_->db, root);
   return store;
 }
 
@@ -139,12 +140,13 @@ Result<ImportReport> Store::upsert_patients(const std::vector<Patient>& patients
   row = count->step();
   if (!row) return std::unexpected(row.error());
   const int after = static_cast<int>(count->integer(0));
-  if (auto s = append_audit(db, "import", "patients.import", "patients",
-                            std::to_string(patients.size()) + " patients sent");
+  if (auto s = append_audit(db, impl_->audit,
+                            {"import", "patients.import", "patients",
+                             std::to_string(patients.size()) + " patients sent", "", {"*"}});
       !s) {
     return std::unexpected(s.error());
   }
-  if (auto s = tx->commit(); !s) return std::unexpected(s.error());
+  if (auto s = commit_audited(*tx, db, impl_->audit); !s) return std::unexpected(s.error());
   ImportReport report;
   report.imported = after - before;
   report.updated = static_cast<int>(patients.size()) - report.imported;
@@ -209,75 +211,6 @@ Result<int> Store::patient_count() {
   auto row = stmt->step();
   if (!row) return std::unexpected(row.error());
   return static_cast<int>(stmt->integer(0));
-}
-
-// ---------------------------------------------------------------- audit
-
-Status append_audit(Db& db, std::string_view actor, std::string_view action, std::string_view object,
-                    std::string_view detail) {
-  auto last = db.prepare("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", "reading the audit chain");
-  if (!last) return std::unexpected(last.error());
-  auto row = last->step();
-  if (!row) return std::unexpected(row.error());
-  const std::string prev = *row ? last->text(0) : kGenesisHash;
-  const std::string at = now_utc_iso();
-  const std::string hash = audit_hash(prev, at, actor, action, object, detail);
-  auto insert = db.prepare(
-      "INSERT INTO audit(at, actor, action, object, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-      "appending to the audit log");
-  if (!insert) return std::unexpected(insert.error());
-  insert->bind(1, at).bind(2, actor).bind(3, action).bind(4, object).bind(5, detail).bind(6, prev).bind(7, hash);
-  return insert->run();
-}
-
-std::string audit_hash(std::string_view prev, std::string_view at, std::string_view actor,
-                       std::string_view action, std::string_view object, std::string_view detail) {
-  // Unit separators keep ("ab","c") and ("a","bc") from hashing alike.
-  std::string data;
-  for (std::string_view part : {prev, at, actor, action, object, detail}) {
-    data.append(part);
-    data.push_back('\x1f');
-  }
-  return sha256_hex(data);
-}
-
-Status Store::audit(std::string_view actor, std::string_view action, std::string_view object,
-                    std::string_view detail) {
-  auto tx = Transaction::begin(impl_->db, "appending to the audit log");
-  if (!tx) return std::unexpected(tx.error());
-  if (auto s = append_audit(impl_->db, actor, action, object, detail); !s) return s;
-  return tx->commit();
-}
-
-Result<std::vector<AuditRow>> Store::audit_log() {
-  auto stmt = impl_->db.prepare(
-      "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY seq",
-      "reading the audit log");
-  if (!stmt) return std::unexpected(stmt.error());
-  std::vector<AuditRow> rows;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    rows.push_back({stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
-                    stmt->text(5), stmt->text(6), stmt->text(7)});
-  }
-  return rows;
-}
-
-Status Store::verify_audit() {
-  auto rows = audit_log();
-  if (!rows) return std::unexpected(rows.error());
-  std::string prev = kGenesisHash;
-  for (const AuditRow& r : *rows) {
-    if (r.prev_hash != prev || r.hash != audit_hash(r.prev_hash, r.at, r.actor, r.action, r.object, r.detail)) {
-      return fail(ErrorCode::kCorrupt, "the audit log of the store at " + impl_->root.string() +
-                                           " was altered at entry " + std::to_string(r.seq) +
-                                           "; keep the database as evidence and restore a backup");
-    }
-    prev = r.hash;
-  }
-  return {};
 }
 
 }  // namespace chartroom::indexer

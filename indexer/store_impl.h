@@ -1,7 +1,10 @@
 // Private to indexer/: what Store holds, and helpers shared by its .cpp files.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,10 +14,25 @@
 
 namespace chartroom::indexer {
 
+using AuditKey = std::array<unsigned char, 32>;
+
+// The key and head file of the audit log (indexer/audit.cpp).
+struct AuditChain {
+  std::filesystem::path key_path;   // STORE/audit.key, or $CHARTROOM_AUDIT_KEY
+  std::filesystem::path head_path;  // STORE/audit.head
+  std::optional<AuditKey> key;      // none: `problem` says why, and nothing can be audited
+  std::string problem;
+  std::int64_t head_written = 0;    // newest seq this process appended to the head file
+};
+
 struct Store::Impl {
   std::filesystem::path root;
   Db db;
+  AuditChain audit;
 };
+
+// Reads the audit key (making one for a log no key has sealed yet).
+AuditChain open_audit_chain(Db& db, const std::filesystem::path& root);
 
 // The schema version this build writes; Store::open migrates up to it.
 int current_schema_version();
@@ -25,12 +43,11 @@ Status migrate(Db& db);
 Status record_page_work(Db& db, const std::filesystem::path& root, const std::vector<PageRecord>& pages,
                         std::string_view batch);
 
-// Appends one audit row inside the caller's transaction (hash chain).
-Status append_audit(Db& db, std::string_view actor, std::string_view action, std::string_view object,
-                    std::string_view detail);
-
-std::string audit_hash(std::string_view prev, std::string_view at, std::string_view actor,
-                       std::string_view action, std::string_view object, std::string_view detail);
+// Appends one keyed audit row inside the caller's transaction.
+Status append_audit(Db& db, AuditChain& chain, const AuditEntry& entry);
+// Commits a transaction that appended audit rows, then records the newest
+// row in the head file (best effort: a head that lags still verifies).
+Status commit_audited(Transaction& tx, Db& db, AuditChain& chain);
 
 // SHA-256 of a string, lower hex (libsodium must be initialised: see sodium_ready()).
 std::string sha256_hex(std::string_view data);
@@ -38,6 +55,9 @@ Status sodium_ready();
 
 // Now, as ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.123Z").
 std::string now_utc_iso();
+
+// One document row (also inside the caller's transaction).
+Result<std::optional<DocumentRow>> load_document(Db& db, std::string_view id);
 
 // "documents/ab/abc123.pdf": where a document's PDF lives, relative to the store.
 std::filesystem::path document_pdf_relative(std::string_view id);

@@ -1,18 +1,8 @@
 #include "review/review.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 namespace chartroom::review {
-
-std::vector<indexer::DocumentRow> review_queue(const std::vector<indexer::DocumentRow>& documents) {
-  std::vector<indexer::DocumentRow> queue;
-  std::ranges::copy_if(documents, std::back_inserter(queue),
-                       [](const indexer::DocumentRow& d) { return d.state == DocumentState::kReview; });
-  std::ranges::stable_sort(queue, {}, &indexer::DocumentRow::created_at);
-  return queue;
-}
 
 std::string format_queue(const std::vector<indexer::DocumentRow>& queue) {
   if (queue.empty()) return "The review queue is empty.\n";
@@ -24,7 +14,24 @@ std::string format_queue(const std::vector<indexer::DocumentRow>& queue) {
                          d.patient->confidence);
     }
     for (const std::string& reason : d.review_reasons) out += "  - " + reason + "\n";
+    if (d.review_reasons.empty()) out += "  - waiting for a person to confirm it\n";
   }
+  out += "\nLook at one with: chartroom show ID --text\n"
+         "Settle it with:   chartroom review resolve ID --patient MRN [--type LABEL] --reason TEXT\n"
+         "                  (or review split, merge, set-type, rotate, reject; see chartroom review --help)\n";
+  return out;
+}
+
+std::string format_rejected(const std::vector<indexer::DocumentRow>& rejected, const std::vector<std::string>& why) {
+  if (rejected.empty()) return "No document has been rejected.\n";
+  std::string out = fmt::format("{} rejected document(s), oldest first (kept, never filed):\n", rejected.size());
+  for (std::size_t i = 0; i < rejected.size(); ++i) {
+    const indexer::DocumentRow& d = rejected[i];
+    out += fmt::format("\n{}  {} page(s)  received {}  batch {}\n  rejected {} by {}: {}\n", d.id, d.pages,
+                       d.created_at, d.batch, d.decided_at.value_or("?"), d.decided_by.value_or("?"),
+                       i < why.size() ? why[i] : std::string("?"));
+  }
+  out += "\nThe pages are listed by: chartroom show ID\n";
   return out;
 }
 

@@ -1,0 +1,34 @@
+// Private to the chartroom executable: how main.cpp and the files that add
+// groups of subcommands (cli_review.cpp, cli_admin.cpp) share the parser.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+namespace chartroom::app {
+
+struct Cli {
+  CLI::App& app;
+  CommonOptions& common;
+  std::function<void(CLI::App*)> add_store;
+  std::function<void(CLI::App*, const char*)> add_json;
+  // Each leaf subcommand and what runs when it was given.
+  std::vector<std::pair<CLI::App*, std::function<int()>>> handlers;
+};
+
+// The configuration a command reads: the file given, or the defaults (a bad
+// file is reported, and nullopt returned).
+std::optional<Config> config_from(const std::filesystem::path& path);
+
+// `review list|resolve|split|merge|set-type|rotate|reject|rematch`, `move`, `reprocess`.
+void add_review_commands(Cli& cli);
+// `users add|list|disable`, `audit verify|export`.
+void add_admin_commands(Cli& cli);
+
+}  // namespace chartroom::app

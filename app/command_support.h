@@ -1,0 +1,28 @@
+// Private to app/: what every subcommand shares: opening the store (a read
+// or a decision never creates one: a mistyped --store must not answer from
+// an empty new store), printing errors, and auditing what was shown.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+#include "indexer/indexer.h"
+
+namespace chartroom::app {
+
+void print_error(const Error& error);
+
+// Opens the store, creating it if needed (ingest, watch, patients import).
+std::unique_ptr<indexer::Store> open_store(const CommonOptions& common);
+// Opens a store that must exist already; otherwise says so and names the folder.
+std::unique_ptr<indexer::Store> open_existing_store(const CommonOptions& common);
+
+// The full id of a document given by its id or a unique prefix (printing why not).
+std::optional<std::string> find_document_id(indexer::Store& store, const std::string& given);
+
+// Prints documents as `documents --json` does.
+void print_documents_json(const std::vector<indexer::DocumentRow>& documents);
+
+}  // namespace chartroom::app

@@ -1,0 +1,276 @@
+// The commands that read the store: pages, documents, search, show, review
+// list. Each read of patient data is in the audit log (who, what was shown,
+// whose data) before anything is printed: no audit entry, no output.
+#include <algorithm>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "app/command_support.h"
+#include "app/identity.h"
+#include "app/json_output.h"
+#include "review/review.h"
+
+namespace chartroom::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool audited(indexer::Store& store, indexer::AuditEntry entry) {
+  entry.actor = os_account();
+  if (auto s = store.audit(entry); !s) {
+    print_error(s.error());
+    return false;
+  }
+  return true;
+}
+
+std::vector<std::string> patients_of(const std::vector<indexer::DocumentRow>& documents) {
+  std::vector<std::string> out;
+  for (const indexer::DocumentRow& d : documents) {
+    if (d.patient && std::ranges::find(out, d.patient->mrn) == out.end()) out.push_back(d.patient->mrn);
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_pages(const CommonOptions& common) {
+  auto store = open_existing_store(common);
+  if (!store) return 1;
+  auto pages = store->pages();
+  if (!pages) {
+    print_error(pages.error());
+    return 1;
+  }
+  if (!audited(*store, {"", "pages", "", std::to_string(pages->size()) + " pages listed", "", {"*"}})) return 1;
+  if (common.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const indexer::PageRow& page : *pages) out.push_back(page_json(page));
+    print_json(out);
+    return 0;
+  }
+  for (const indexer::PageRow& page : *pages) {
+    std::cout << fmt::format("{:<14} {}  page {}{}{}\n", page_state_name(page.state), page.source, page.index + 1,
+                             page.document ? "  -> " + *page.document + " p" + std::to_string(*page.pdf_page) : "",
+                             page.reason ? "  (" + *page.reason + ")" : "");
+  }
+  return 0;
+}
+
+int run_documents(const CommonOptions& common) {
+  auto store = open_existing_store(common);
+  if (!store) return 1;
+  auto documents = store->documents();
+  if (!documents) {
+    print_error(documents.error());
+    return 1;
+  }
+  if (!audited(*store, {"", "list documents", "", std::to_string(documents->size()) + " documents listed", "",
+                        {"*"}})) {
+    return 1;
+  }
+  if (common.json) {
+    print_documents_json(*documents);
+    return 0;
+  }
+  std::cout << fmt::format("{:<16}  {:<8}  {:<12}  {:<20}  {:>5}  {}\n", "DOCUMENT", "STATE", "PATIENT MRN", "TYPE",
+                           "PAGES", "PDF");
+  for (const indexer::DocumentRow& d : *documents) {
+    std::cout << fmt::format("{:<16}  {:<8}  {:<12}  {:<20}  {:>5}  {}\n", d.id, document_state_name(d.state),
+                             d.patient ? d.patient->mrn + (d.state == DocumentState::kFiled ? "" : "?") : "-",
+                             d.doc_type ? d.doc_type->label : "-", d.pages, (common.store / d.pdf).string());
+  }
+  return 0;
+}
+
+int run_search(const CommonOptions& common, const std::string& query, int limit) {
+  auto store = open_existing_store(common);
+  if (!store) return 1;
+  auto hits = store->search(query, limit);
+  if (!hits) {
+    print_error(hits.error());
+    return 1;
+  }
+  std::vector<std::string> ids;
+  std::vector<indexer::DocumentRow> shown;
+  for (const indexer::SearchHit& hit : *hits) {
+    if (std::ranges::find(ids, hit.document) != ids.end()) continue;
+    ids.push_back(hit.document);
+    if (auto d = store->document(hit.document); d && d->has_value()) shown.push_back(**d);
+  }
+  std::string objects;
+  for (const std::string& id : ids) objects += (objects.empty() ? "" : ",") + id;
+  if (!audited(*store, {"", "search", objects, query, "", patients_of(shown)})) return 1;
+  if (common.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const indexer::SearchHit& hit : *hits) {
+      out.push_back({{"document", hit.document}, {"pdf_page", hit.pdf_page}, {"snippet", hit.snippet}});
+    }
+    print_json(out);
+    return 0;
+  }
+  if (hits->empty()) std::cout << "No document contains \"" << query << "\".\n";
+  for (const indexer::SearchHit& hit : *hits) {
+    std::string snippet = hit.snippet;
+    std::ranges::replace(snippet, '\n', ' ');  // one hit, one line
+    std::cout << fmt::format("{}  page {}: {}\n", hit.document, hit.pdf_page, snippet);
+  }
+  return 0;
+}
+
+namespace {
+
+nlohmann::json history_json(const std::vector<indexer::HistoryRow>& history) {
+  nlohmann::json out = nlohmann::json::array();
+  const auto or_null = [](const std::optional<std::string>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+  for (const indexer::HistoryRow& h : history) {
+    out.push_back({{"at", h.at},
+                   {"by", h.actor},
+                   {"action", h.action},
+                   {"from_state", or_null(h.from_state)},
+                   {"to_state", or_null(h.to_state)},
+                   {"from_mrn", or_null(h.from_mrn)},
+                   {"to_mrn", or_null(h.to_mrn)},
+                   {"detail", h.detail},
+                   {"reason", h.reason},
+                   {"pdf_before", or_null(h.pdf_before)}});
+  }
+  return out;
+}
+
+void print_likely_types(const nlohmann::json& evidence) {
+  if (!evidence.is_object() || !evidence.contains("types") || !evidence["types"].is_array()) return;
+  std::string guesses;
+  for (const nlohmann::json& t : evidence["types"]) {
+    if (!t.is_object() || !t.value("label", nlohmann::json()).is_string() ||
+        !t.value("confidence", nlohmann::json()).is_number()) {
+      continue;
+    }
+    guesses += fmt::format("{}{} {:.0f}%", guesses.empty() ? "" : ", ", t["label"].get<std::string>(),
+                           100 * t["confidence"].get<double>());
+  }
+  if (!guesses.empty()) std::cout << "  likely types: " << guesses << "\n";
+}
+
+void print_candidates(const nlohmann::json& evidence) {
+  if (!evidence.is_object() || !evidence.contains("candidates") || !evidence["candidates"].is_array()) return;
+  for (const nlohmann::json& c : evidence["candidates"]) {
+    if (!c.is_object() || !c.value("mrn", nlohmann::json()).is_string()) continue;
+    std::cout << fmt::format("  candidate: MRN {} ({:.2f})", c["mrn"].get<std::string>(), c.value("confidence", 0.0));
+    if (c.contains("conflicts") && c["conflicts"].is_array() && !c["conflicts"].empty()) {
+      std::cout << "; disagrees: " << c["conflicts"].dump();
+    }
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+int run_show(const CommonOptions& common, const std::string& given, bool with_text) {
+  auto store = open_existing_store(common);
+  if (!store) return 1;
+  const auto id = find_document_id(*store, given);
+  if (!id) return 1;
+  auto document = store->document(*id);
+  auto history = store->document_history(*id);
+  if (!document || !history) {
+    print_error(!document ? document.error() : history.error());
+    return 1;
+  }
+  const indexer::DocumentRow& d = **document;
+  std::vector<std::string> patients = patients_of({d});
+  for (const indexer::HistoryRow& h : *history) {
+    for (const auto& mrn : {h.from_mrn, h.to_mrn}) {
+      if (mrn && std::ranges::find(patients, *mrn) == patients.end()) patients.push_back(*mrn);
+    }
+  }
+  // Its text is a different access from its details, and is audited as one.
+  if (!audited(*store, {"", with_text ? "show text" : "show", d.id,
+                        with_text ? "details and the text of " + std::to_string(d.pages) + " pages" : "details", "",
+                        patients})) {
+    return 1;
+  }
+  std::vector<std::string> text;
+  if (with_text) {
+    auto read = store->document_text(d.id);
+    if (!read) {
+      print_error(read.error());
+      return 1;
+    }
+    text = std::move(*read);
+  }
+  const auto evidence = nlohmann::json::parse(d.evidence_json.empty() ? "{}" : d.evidence_json, nullptr, false);
+  if (common.json) {
+    nlohmann::json out = document_json(d);
+    out["evidence"] = evidence;
+    out["history"] = history_json(*history);
+    if (with_text) out["text"] = text;
+    print_json(out);
+    return 0;
+  }
+  const std::string patient =
+      !d.patient ? "unknown"
+      : d.state == DocumentState::kFiled
+          ? fmt::format("MRN {} (confidence {:.2f}{})", d.patient->mrn, d.patient->confidence,
+                        d.decided_by ? ", decided by " + *d.decided_by : "")
+          : fmt::format("best candidate MRN {} (confidence {:.2f}), not filed to it", d.patient->mrn,
+                        d.patient->confidence);
+  std::cout << fmt::format("Document {}\n  state:   {}\n  patient: {}\n  type:    {}\n  pages:   {}\n  pdf:     {}\n",
+                           d.id,
+                           d.merged_into ? "merged into " + *d.merged_into : std::string(document_state_name(d.state)),
+                           patient,
+                           d.doc_type ? fmt::format("{} (confidence {:.2f})", d.doc_type->label, d.doc_type->confidence)
+                                      : "unknown",
+                           d.pages, (common.store / d.pdf).string());
+  for (const std::string& reason : d.review_reasons) std::cout << "  review:  " << reason << "\n";
+  if (d.state == DocumentState::kReview) print_candidates(evidence);
+  if (!d.doc_type) print_likely_types(evidence);
+  if (!history->empty()) std::cout << "  history:\n";
+  for (const indexer::HistoryRow& h : *history) {
+    std::cout << fmt::format("    {}  {} by {}: {} (reason: {})\n", h.at, h.action, h.actor, h.detail, h.reason);
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) std::cout << fmt::format("\n--- page {} ---\n{}", i + 1, text[i]);
+  return 0;
+}
+
+int run_review_list(const CommonOptions& common, const std::string& state_name) {
+  const auto state = parse_document_state(state_name);
+  if (!state || (*state != DocumentState::kReview && *state != DocumentState::kRejected)) {
+    std::cerr << "chartroom: --state must be review or rejected\n";
+    return 2;
+  }
+  auto store = open_existing_store(common);
+  if (!store) return 1;
+  auto queue = store->documents_in_state(*state);
+  if (!queue) {
+    print_error(queue.error());
+    return 1;
+  }
+  if (!audited(*store, {"", "review list", state_name, std::to_string(queue->size()) + " documents listed", "",
+                        patients_of(*queue)})) {
+    return 1;
+  }
+  if (common.json) {
+    print_documents_json(*queue);
+    return 0;
+  }
+  if (*state == DocumentState::kReview) {
+    std::cout << review::format_queue(*queue);
+    return 0;
+  }
+  std::vector<std::string> why;
+  for (const indexer::DocumentRow& d : *queue) {
+    auto history = store->document_history(d.id);
+    std::string reason = "?";
+    for (const indexer::HistoryRow& h : history ? *history : std::vector<indexer::HistoryRow>{}) {
+      if (h.action == "reject") reason = h.reason;
+    }
+    why.push_back(reason);
+  }
+  std::cout << review::format_rejected(*queue, why);
+  return 0;
+}
+
+}  // namespace chartroom::app
