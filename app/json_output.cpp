@@ -63,8 +63,13 @@ nlohmann::json document_json(const indexer::DocumentRow& document) {
           {"pdf", document.pdf},
           {"pages", document.pages},
           {"review_reasons", document.review_reasons},
+          {"review_kinds", indexer::review_kinds_of(document)},
           {"batch", document.batch},
-          {"created_at", document.created_at}};
+          {"created_at", document.created_at},
+          {"revision", document.revision},
+          {"decided_by", or_null(document.decided_by)},
+          {"decided_at", or_null(document.decided_at)},
+          {"merged_into", or_null(document.merged_into)}};
 }
 
 nlohmann::json report_json(const IngestReport& report) {

@@ -95,7 +95,7 @@ Result<DecisionResult> split(Context& ctx, DocumentRow& row) {
     return std::unexpected(s.error());
   }
   return DecisionResult{{row.id, new_id},
-                        "split document " + row.id + ": its " + moved + " are now document " + new_id +
+                        "split document " + row.id + ": its " + moved + " became document " + new_id +
                             ", in review",
                         {}};
 }
