@@ -309,7 +309,7 @@ Result<DecisionResult> record(Context& ctx, const DocumentRow& before, const Doc
   if (auto s = add_history(ctx, history_entry(before, after, decision_name(ctx.decision.kind), std::move(detail))); !s) {
     return std::unexpected(s.error());
   }
-  return DecisionResult{{after.id}, std::move(summary)};
+  return DecisionResult{{after.id}, std::move(summary), {}};
 }
 
 std::string reasons_text(const DocumentRow& row) {
