@@ -152,6 +152,18 @@ int run_users_disable(const CommonOptions& common, const std::string& name) {
     print_error(s.error());
     return 1;
   }
+  if (auto users = store->users(); users) {
+    int admins = 0;
+    bool target_is_admin = false;
+    for (const indexer::User& u : *users) {
+      admins += u.role == indexer::Role::kAdmin && !u.disabled;
+      target_is_admin = target_is_admin || (u.name == name && u.role == indexer::Role::kAdmin && !u.disabled);
+    }
+    if (target_is_admin && admins == 1) {
+      std::cerr << "chartroom: " << name << " is the last active admin; add another admin first\n";
+      return 1;
+    }
+  }
   if (auto s = store->set_user_disabled(name, true, actor); !s) {
     print_error(s.error());
     return 1;
