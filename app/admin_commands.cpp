@@ -51,12 +51,6 @@ std::optional<std::string> day_start(const std::string& date, int plus_days) {
                      static_cast<unsigned>(shifted.month()), static_cast<unsigned>(shifted.day()));
 }
 
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
-}
-
 }  // namespace
 
 int run_users_add(const CommonOptions& common, const std::string& name, const std::string& role_text) {
@@ -236,7 +230,7 @@ int run_audit_export(const CommonOptions& common, const std::string& from, const
                                                                          to.empty() ? "now" : to));
   for (const indexer::AuditRow& r : *rows) {
     std::cout << fmt::format("{}  {:<16} {:<18} {}{}{}{}\n", r.at, r.actor, r.action, r.object,
-                             r.patients.empty() ? "" : "  patients " + joined(r.patients),
+                             r.patients.empty() ? "" : "  patients " + join(r.patients, ","),
                              r.detail.empty() ? "" : "  (" + r.detail + ")",
                              r.reason.empty() ? "" : "  reason: " + r.reason);
   }

@@ -100,9 +100,7 @@ int run_search(const CommonOptions& common, const std::string& query, int limit)
     ids.push_back(hit.document);
     if (auto d = store->document(hit.document); d && d->has_value()) shown.push_back(**d);
   }
-  std::string objects;
-  for (const std::string& id : ids) objects += (objects.empty() ? "" : ",") + id;
-  if (!audited(*store, {"", "search", objects, query, "", patients_of(shown)})) return 1;
+  if (!audited(*store, {"", "search", join(ids, ","), query, "", patients_of(shown)})) return 1;
   if (common.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const indexer::SearchHit& hit : *hits) {

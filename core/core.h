@@ -238,5 +238,7 @@ struct DocTypeRef {
 std::string to_lower_ascii(std::string_view text);
 std::string to_upper_ascii(std::string_view text);
 std::string trim(std::string_view text);
+// The parts with `separator` between them ("a,b,c").
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 }  // namespace chartroom

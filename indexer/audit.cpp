@@ -29,15 +29,6 @@ namespace {
 constexpr const char* kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 constexpr int kKeyedScheme = 2;
 
-std::string join(const std::vector<std::string>& parts, char sep) {
-  std::string out;
-  for (const std::string& p : parts) {
-    if (!out.empty()) out.push_back(sep);
-    out += p;
-  }
-  return out;
-}
-
 std::vector<std::string> split(std::string_view text, char sep) {
   std::vector<std::string> out;
   while (!text.empty()) {
@@ -47,13 +38,6 @@ std::vector<std::string> split(std::string_view text, char sep) {
     text.remove_prefix(at + 1);
   }
   return out;
-}
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  std::string hex(size * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), data, size);
-  hex.pop_back();
-  return hex;
 }
 
 // The legacy chain (scheme 1): SHA-256 over the previous hash and the fields.
@@ -71,7 +55,7 @@ std::string keyed_hash(const AuditKey& key, const AuditRow& r) {
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, key.data(), key.size());
   const std::string seq = std::to_string(r.seq);
-  const std::string patients = join(r.patients, ',');
+  const std::string patients = join(r.patients, ",");
   for (std::string_view part : {std::string_view("chartroom-audit-2"), std::string_view(seq),
                                 std::string_view(r.prev_hash), std::string_view(r.at), std::string_view(r.actor),
                                 std::string_view(r.action), std::string_view(r.object), std::string_view(r.detail),
@@ -82,7 +66,7 @@ std::string keyed_hash(const AuditKey& key, const AuditRow& r) {
   }
   std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
   crypto_auth_hmacsha256_final(&state, mac.data());
-  return to_hex(mac.data(), mac.size());
+  return to_hex(mac);
 }
 
 Result<bool> has_keyed_rows(Db& db) {
@@ -116,7 +100,7 @@ Result<AuditKey> read_key(const fs::path& path) {
 Status write_new_key(const fs::path& path) {
   AuditKey key{};
   randombytes_buf(key.data(), key.size());
-  const std::string text = to_hex(key.data(), key.size()) + "\n";
+  const std::string text = to_hex(key) + "\n";
   sodium_memzero(key.data(), key.size());
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
@@ -260,7 +244,7 @@ Status append_audit(Db& db, AuditChain& chain, const AuditEntry& entry) {
   if (!insert) return std::unexpected(insert.error());
   insert->bind(1, row.seq).bind(2, row.at).bind(3, row.actor).bind(4, row.action).bind(5, row.object);
   insert->bind(6, row.detail).bind(7, row.prev_hash).bind(8, row.hash).bind(9, row.scheme).bind(10, row.reason);
-  insert->bind(11, join(row.patients, ','));
+  insert->bind(11, join(row.patients, ","));
   return insert->run();
 }
 

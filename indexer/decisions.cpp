@@ -473,8 +473,7 @@ Result<DecisionResult> Store::decide(const Decision& d) {
   for (const auto& mrn : touched) {
     if (mrn && std::ranges::find(patients, *mrn) == patients.end()) patients.push_back(*mrn);
   }
-  std::string object;
-  for (const std::string& id : result->changed) object += (object.empty() ? "" : ",") + id;
+  const std::string object = join(result->changed, ",");
   const std::string action = d.kind == DecisionKind::kMove ? "move" : "review " + std::string(decision_name(d.kind));
   if (auto s = append_audit(impl_->db, impl_->audit, {d.actor, action, object, result->summary, d.reason, patients});
       !s) {

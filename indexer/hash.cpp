@@ -6,16 +6,12 @@
 #include "indexer/store_impl.h"
 
 namespace chartroom::indexer {
-namespace {
-
-std::string to_hex(const std::array<unsigned char, crypto_hash_sha256_BYTES>& digest) {
-  std::string hex(digest.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+std::string to_hex(std::span<const unsigned char> bytes) {
+  std::string hex(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
   hex.pop_back();  // sodium writes a terminating NUL
   return hex;
 }
-
-}  // namespace
 
 Status sodium_ready() {
   // sodium_init is idempotent and thread-safe; -1 means no entropy source.

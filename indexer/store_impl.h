@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,8 @@ Status append_audit(Db& db, AuditChain& chain, const AuditEntry& entry);
 // row in the head file (best effort: a head that lags still verifies).
 Status commit_audited(Transaction& tx, Db& db, AuditChain& chain);
 
+// Bytes as lower-case hex (libsodium).
+std::string to_hex(std::span<const unsigned char> bytes);
 // SHA-256 of a string, lower hex (libsodium must be initialised: see sodium_ready()).
 std::string sha256_hex(std::string_view data);
 Status sodium_ready();
