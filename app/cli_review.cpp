@@ -136,6 +136,34 @@ void add_review_commands(Cli& cli) {
   move->add_option("--patient", args->mrn, "The MRN it belongs to")->required();
   add_reason(move, *args);
   decision(move, indexer::DecisionKind::kMove);
+
+  auto reprocess_files = std::make_shared<std::vector<std::filesystem::path>>();
+  auto reprocess_quarantined = std::make_shared<bool>(false);
+  auto reprocess_workers = std::make_shared<int>(0);
+  auto* reprocess = cli.app.add_subcommand(
+      "reprocess",
+      "Read again files the store has already seen, after a limit was raised or chartroom was\n"
+      "updated. Only the pages that are in no document are read (quarantined, dropped as blank,\n"
+      "never finished); pages filed, in review or rejected stay where they are, with what was\n"
+      "decided, so no page is filed twice. Pages read again from a file whose other pages were\n"
+      "filed go to review. --quarantined reads every file with a page in quarantine, from the\n"
+      "copy kept in STORE/quarantine/ or, failing that, from where it was first read.\n"
+      "  chartroom reprocess --quarantined --store /srv/charts\n"
+      "  chartroom reprocess scans/batch_0007.tif --store /srv/charts --config chartroom.toml");
+  reprocess->add_option("files", *reprocess_files, "Files to read again (as ingested, or a copy of the same bytes)");
+  reprocess->add_flag("--quarantined", *reprocess_quarantined, "Every file with a page in quarantine");
+  reprocess->add_option("--workers", *reprocess_workers, "Pages read in parallel (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  add_config(reprocess);
+  cli.add_store(reprocess);
+  cli.add_json(reprocess, "Print the reconciliation report as JSON");
+  cli.handlers.emplace_back(reprocess, [&cli, config_path, reprocess_files, reprocess_quarantined,
+                                        reprocess_workers] {
+    auto config = config_from(*config_path);
+    if (!config) return 2;
+    if (*reprocess_workers > 0) config->ingest.workers = *reprocess_workers;
+    return run_reprocess(cli.common, *reprocess_files, *reprocess_quarantined, std::move(*config));
+  });
 }
 
 }  // namespace chartroom::app

@@ -9,6 +9,7 @@
 
 #include "app/commands.h"
 #include "indexer/indexer.h"
+#include "scanners/scanners.h"
 
 namespace chartroom::app {
 
@@ -24,5 +25,11 @@ std::optional<std::string> find_document_id(indexer::Store& store, const std::st
 
 // Prints documents as `documents --json` does.
 void print_documents_json(const std::vector<indexer::DocumentRow>& documents);
+
+// Ingests a collection and prints its reconciliation (ingest, reprocess);
+// `expected_pages` sizes the progress bar. Exit code 0 when every page is
+// accounted for.
+int run_collection(const CommonOptions& common, indexer::Store& store, const scanners::Collection& collection,
+                   Config config, int expected_pages);
 
 }  // namespace chartroom::app

@@ -125,12 +125,17 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
       expected += it != page_counts.end() && it->second > 0 ? it->second : 1;
     }
   }
-  ProgressPrinter progress(std::cerr, ::isatty(STDERR_FILENO) != 0, expected);
+  return run_collection(common, *store, *collection, std::move(config), expected);
+}
+
+int run_collection(const CommonOptions& common, indexer::Store& store, const scanners::Collection& collection,
+                   Config config, int expected_pages) {
+  ProgressPrinter progress(std::cerr, ::isatty(STDERR_FILENO) != 0, expected_pages);
   config.ingest.on_batch_done = [&](const std::string& line) { progress.line("  " + line); };
   config.ingest.on_progress = [&](int done) { progress.update(done); };
   config.ingest.stop = &g_stop_ingest;
   stop_ingest_on_signals();
-  auto report = ingest(*store, *collection, config.ingest);
+  auto report = ingest(store, collection, config.ingest);
   progress.finish();
   if (!report) {
     print_error(report.error());

@@ -17,6 +17,10 @@ struct CommonOptions {
 };
 
 int run_ingest(const CommonOptions& common, const std::vector<std::filesystem::path>& inputs, Config config);
+// Reads again files seen before (`chartroom reprocess`): the files given, or
+// with `quarantined` every file with a page in quarantine.
+int run_reprocess(const CommonOptions& common, const std::vector<std::filesystem::path>& files, bool quarantined,
+                  Config config);
 int run_patients_import(const CommonOptions& common, const std::filesystem::path& file, std::string format,
                         const classify::MatchOptions& match);
 

@@ -66,6 +66,18 @@ void Ingest::finalize(BatchState& batch) {
   decide.type = options_.type;
   decide.type.model = options_.type_model.get();
   record.documents = decide_documents(record.pages, texts, index, batch.key, decide);
+  if (batch.reread_partly) {
+    // The rest of the file was filed without these pages: a person decides
+    // whether they belong to a document already filed (merge) or stand alone.
+    for (indexer::DocumentRecord& document : record.documents) {
+      document.review_reasons.push_back(
+          "read again by chartroom reprocess after the rest of its file was filed; check whether these pages "
+          "belong to a document already filed (merge them into it) or stand on their own");
+      document.review_kinds.emplace_back(indexer::review_kind::kReprocessed);
+      document.state = DocumentState::kReview;
+      for (int p : document.pages) record.pages[static_cast<std::size_t>(p)].state = PageState::kReview;
+    }
+  }
   std::vector<std::string> missing;
   for (const indexer::PageRecord& page : record.pages) {
     if (page.state == PageState::kQuarantined) missing.push_back(page.reason);

@@ -27,6 +27,7 @@ struct BatchState {
   std::deque<indexer::PageRecord> pages;  // deque: slots keep their address while the producer appends
   std::deque<PageText> texts;
   std::mutex mutex;
+  bool reread_partly = false;  // reprocess: some pages of a file were read again, the rest kept where they are
   int pending = 0;
   bool sealed = false;
   bool finalized = false;
@@ -53,6 +54,9 @@ class Ingest {
   static std::shared_ptr<BatchState> new_batch(std::string name);
   void quarantine_file(BatchState& batch, const scanners::InputFile& file, std::string hash, std::uint64_t size,
                        std::string reason);
+  // reprocess: the pages of a file seen before that are already in a document
+  // (filed, in review, rejected) or were a separator sheet: they are not read again.
+  std::set<int> kept_pages(const std::string& hash);
   // Decodes a batch page by page and hands the pages to the workers.
   void produce(const scanners::Batch& input);
   // A page an earlier run took to `read` (its page PDF still in store/work) or

@@ -55,8 +55,12 @@ int main(int argc, char** argv) {
   chartroom::app::CommonOptions common;
   if (const char* env = std::getenv("CHARTROOM_STORE"); env != nullptr && *env != '\0') common.store = env;
   auto add_store = [&](CLI::App* command) {
-    command->add_option("--store", common.store, "The records store folder (created if missing)")
+    command->add_option("--store", common.store, "The records store folder (it must exist)")
         ->capture_default_str();
+  };
+  // ingest, watch and patients import make the store when it is not there yet.
+  const auto creates_store = [](CLI::App* command) {
+    command->get_option("--store")->description("The records store folder (made if it does not exist yet)");
   };
   auto add_json = [&](CLI::App* command, const char* what) { command->add_flag("--json", common.json, what); };
   chartroom::app::Cli cli{app, common, add_store, add_json, {}};
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
                      "Write each page's cleaning stages there as PNGs (scan, deskewed, binary, final...),\n"
                      "named after the input file and page, to see why a page came out as it did");
   add_store(ingest);
+  creates_store(ingest);
   add_json(ingest, "Print the reconciliation report as JSON");
 
   // patients import
@@ -104,6 +109,7 @@ int main(int argc, char** argv) {
                      "A chartroom.toml whose [classify] thresholds rematching uses (documents in review\n"
                      "for their patient are matched again after the import)");
   add_store(import);
+  creates_store(import);
 
   auto* pages = app.add_subcommand("pages", "Every input page ever seen and what became of it");
   add_store(pages);

@@ -4,7 +4,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include "app/ingest_internal.h"
 
@@ -81,6 +83,7 @@ void Ingest::produce(const scanners::Batch& input) {
     const scanners::InputFile* file;
     std::string hash;
     FileIdentity identity;  // of the bytes hashed: what is decoded must be the same file
+    std::set<int> kept;  // reprocess: pages that stay where they are
   };
   std::vector<Opened> files;
   std::string key_material;
@@ -109,11 +112,21 @@ void Ingest::produce(const scanners::Batch& input) {
     // Empty files all share one hash; each is quarantined in its own right.
     bool already_filed = size > 0 && !taken_this_run_.insert(*hash).second;
     int filed_pages = 1;
-    if (!already_filed) {
+    if (!already_filed && !options_.reprocess) {
       std::lock_guard store_lock(store_mutex_);
       auto status = store_.file_by_hash(*hash);
       already_filed = status && status->has_value() && (*status)->complete && !(*status)->quarantined;
       if (already_filed) filed_pages = std::max(1, (*status)->pages);
+    }
+    std::set<int> kept;
+    if (!already_filed && options_.reprocess) {
+      kept = kept_pages(*hash);
+      std::lock_guard store_lock(store_mutex_);
+      auto status = store_.file_by_hash(*hash);
+      if (!kept.empty() && status && status->has_value() && std::cmp_less_equal((*status)->pages, kept.size())) {
+        already_filed = true;  // every page is in a document: nothing to read again
+        filed_pages = static_cast<int>(kept.size());
+      }
     }
     if (already_filed) {
       {
@@ -124,10 +137,21 @@ void Ingest::produce(const scanners::Batch& input) {
       continue;  // same content already filed, or taken earlier in this run: never file it twice
     }
     key_material += *hash;
-    files.push_back({&file, *hash, opened->identity()});
+    if (options_.reprocess) {
+      // Pages read again, in the key: a rerun after a crash gets the same
+      // documents, a later reprocess of what is still left gets new ones.
+      std::vector<std::string> parts;
+      for (int k : kept) parts.push_back(std::to_string(k));
+      key_material += ":reprocess:" + join(parts, ",");
+    }
+    files.push_back({&file, *hash, opened->identity(), std::move(kept)});
   }
   if (files.empty() && batch->pages.empty()) {
-    if (options_.on_batch_done) options_.on_batch_done(input.name + ": already ingested; skipped");
+    if (options_.on_batch_done) {
+      options_.on_batch_done(input.name + (options_.reprocess ? ": every page is already filed, in review or rejected; "
+                                                                "nothing to read again"
+                                                              : ": already ingested; skipped"));
+    }
     return;
   }
   batch->key = indexer::hash_text(key_material + "|" + input.name).substr(0, 16);
@@ -152,7 +176,12 @@ void Ingest::produce(const scanners::Batch& input) {
     const int count = (*reader)->page_count();
     batch->files.push_back({opened.file->source, opened.hash, size, count, false, "", opened.file->path});
     int undecodable = 0;  // a file none of whose pages decode is quarantined as a file (and kept)
+    if (!opened.kept.empty()) batch->reread_partly = true;
     for (int index = 0; index < count; ++index) {
+      if (opened.kept.contains(index)) {  // reprocess: filed or decided before; stays where it is
+        page_done();
+        continue;
+      }
       if (stopping()) {
         fail_batch(*batch, {ErrorCode::kConflict, "stopped before its last page (chartroom is shutting down)"});
         break;
@@ -206,6 +235,20 @@ void Ingest::produce(const scanners::Batch& input) {
     }
   }
   seal(batch);
+}
+
+std::set<int> Ingest::kept_pages(const std::string& hash) {
+  std::lock_guard store_lock(store_mutex_);
+  std::set<int> kept;
+  auto pages = store_.file_pages(hash);
+  if (!pages) return kept;  // read again in full; filing refuses what is decided (file_batch)
+  for (const indexer::PageRow& page : *pages) {
+    if (page.document || page.state == PageState::kSeparator || page.state == PageState::kFiled ||
+        page.state == PageState::kReview || page.state == PageState::kRejected) {
+      kept.insert(page.index);
+    }
+  }
+  return kept;
 }
 
 std::optional<indexer::PageRecord> Ingest::resumable(const std::string& hash, int index,

@@ -42,6 +42,12 @@ struct IngestOptions {
   // started: pages in flight finish, their batches are parked (not filed) and
   // the next run resumes them from the store.
   const std::atomic<bool>* stop = nullptr;
+  // `chartroom reprocess`: files seen before are read again instead of being
+  // skipped, but only their pages that are in no document (quarantined,
+  // dropped as blank, never finished); pages already filed, in review or
+  // rejected keep what was decided. Pages read again from a file whose other
+  // pages were filed go to review, since their document was filed without them.
+  bool reprocess = false;
 };
 
 // Pages of one folder (the folder part of each page's source) by outcome.

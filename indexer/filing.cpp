@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
@@ -112,7 +113,28 @@ Status keep_quarantined(const fs::path& root, const FileRecord& file) {
                                   std::strerror(err));
 }
 
-Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const std::vector<Placement>& placement) {
+// Documents of the batch that a person has decided on since they were first
+// filed (resolved, moved, split, merged, rotated, rejected): filing the same
+// batch again must never undo a decision, so these and their pages are left as
+// they are.
+Result<std::set<std::string>> decided_documents(Db& db, const BatchRecord& batch) {
+  auto stmt = db.prepare(
+      "SELECT 1 FROM documents WHERE id = ?1 AND (decided_by IS NOT NULL OR revision > 0 OR state = 'merged')",
+      "checking for decided documents");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::set<std::string> decided;
+  for (const DocumentRecord& d : batch.documents) {
+    stmt->bind(1, d.id);
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) decided.insert(d.id);
+    stmt->reset();
+  }
+  return decided;
+}
+
+Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const std::vector<Placement>& placement,
+                    const std::set<std::string>& decided) {
   const std::string now = now_utc_iso();
   auto files = db.prepare(
       "INSERT INTO files(hash, source, size, page_count, quarantined, reason, first_seen) "
@@ -146,6 +168,7 @@ Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const s
                          "indexing document text");
   if (!text) return std::unexpected(text.error());
   for (const DocumentRecord& d : batch.documents) {
+    if (decided.contains(d.id)) continue;
     docs->bind(1, d.id).bind(2, document_state_name(d.state));
     if (d.patient) docs->bind(3, d.patient->mrn).bind(4, d.patient->confidence);
     else docs->bind_null(3).bind_null(4);
@@ -176,6 +199,7 @@ Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const s
   for (std::size_t i = 0; i < batch.pages.size(); ++i) {
     const PageRecord& p = batch.pages[i];
     const Placement& at = placement[i];
+    if (at.document && decided.contains(at.document->id)) continue;  // where the decision put it
     pages->bind(1, p.ref.source).bind(2, p.ref.index).bind(3, p.file_hash).bind(4, page_state_name(p.state));
     if (at.document) pages->bind(5, at.document->id).bind(6, at.pdf_page);
     else pages->bind_null(5).bind_null(6);
@@ -188,6 +212,7 @@ Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const s
   std::string ids;
   std::vector<std::string> patients;
   for (const DocumentRecord& d : batch.documents) {
+    if (decided.contains(d.id)) continue;
     ids += (ids.empty() ? "" : ",") + d.id;
     if (d.patient && std::ranges::find(patients, d.patient->mrn) == patients.end()) patients.push_back(d.patient->mrn);
   }
@@ -212,6 +237,8 @@ Status Store::file_batch(const BatchRecord& batch) {
   auto placement = place_pages(batch);
   if (!placement) return std::unexpected(placement.error());
   const fs::path& root = impl_->root;
+  auto decided = decided_documents(impl_->db, batch);
+  if (!decided) return std::unexpected(decided.error());
 
   // (1) Every document to a temp file first: one bad page commits nothing.
   std::vector<std::pair<fs::path, fs::path>> ready;  // temp, final
@@ -220,6 +247,7 @@ Status Store::file_batch(const BatchRecord& batch) {
     for (const auto& r : ready) fs::remove(r.first, ec);
   };
   for (const DocumentRecord& d : batch.documents) {
+    if (decided->contains(d.id)) continue;
     std::vector<PdfPageInput> inputs;
     for (int p : d.pages) {
       const PageRecord& page = batch.pages[static_cast<std::size_t>(p)];
@@ -261,7 +289,14 @@ Status Store::file_batch(const BatchRecord& batch) {
   // (4) The rows, all or nothing.
   auto tx = Transaction::begin(impl_->db, "filing batch " + batch.name);
   if (!tx) return std::unexpected(tx.error());
-  if (auto s = record_batch(impl_->db, impl_->audit, batch, *placement); !s) {
+  // Decided again under the lock: a decision taken while the PDFs were written wins.
+  auto decided_now = decided_documents(impl_->db, batch);
+  if (!decided_now) return std::unexpected(decided_now.error());
+  if (*decided_now != *decided) {
+    return fail(ErrorCode::kConflict, "a document of batch " + batch.name +
+                                          " was decided by a person while it was being filed; run ingest again");
+  }
+  if (auto s = record_batch(impl_->db, impl_->audit, batch, *placement, *decided); !s) {
     return fail(s.error().code, s.error().message + " (filing batch " + batch.name + "; nothing was recorded)");
   }
   if (auto s = record_page_work(impl_->db, root, batch.pages, batch.name); !s) return s;

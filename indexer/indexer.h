@@ -142,6 +142,7 @@ inline constexpr std::string_view kBoundary = "boundary";    // where it begins 
 inline constexpr std::string_view kQuality = "quality";      // a page should be rescanned or needs a look
 inline constexpr std::string_view kIncomplete = "incomplete";  // a page next to it could not be read
 inline constexpr std::string_view kSplit = "split";  // a person split or merged its pages: confirm its patient
+inline constexpr std::string_view kReprocessed = "reprocessed";  // pages read again after the rest of their file was filed
 }  // namespace review_kind
 
 // The kinds of a document's reasons: review_kinds, or for documents filed
@@ -240,6 +241,7 @@ struct FileStatus {
   bool complete = false;  // every page in a terminal state
   bool quarantined = false;
   int pages = 0;  // pages the file holds (as decoded when it was taken)
+  std::string batch;  // the batch it was taken in (its folder's, or its own name)
 };
 
 // The page queue as `chartroom status` shows it (from the page state machine).
@@ -321,6 +323,11 @@ class Store {
 
   // Reading back (stable order: by source, then index / by creation, then id).
   Result<std::vector<PageRow>> pages();
+  // The pages recorded for one input file (by its content hash), in page order.
+  Result<std::vector<PageRow>> file_pages(const std::string& hash);
+  // Files that are quarantined, or have a page in quarantine, in the order
+  // they were first seen (what `chartroom reprocess --quarantined` reads again).
+  Result<std::vector<FileStatus>> quarantined_files();
   // Documents that hold pages (merged ones are left out; document() finds them).
   Result<std::vector<DocumentRow>> documents();
   // Documents in one state, oldest first (the review queue, the rejected list).

@@ -86,28 +86,65 @@ std::string fts_query(std::string_view query) {
 
 }  // namespace
 
-Result<std::vector<PageRow>> Store::pages() {
-  auto stmt = impl_->db.prepare(
-      "SELECT source, idx, state, document_id, pdf_page, orientation, skew, blank, reason FROM pages "
-      "ORDER BY source, idx",
-      "listing pages");
-  if (!stmt) return std::unexpected(stmt.error());
+namespace {
+
+// The batch a file was taken in, as its pages' progress records it.
+constexpr const char* kFileBatch =
+    "COALESCE((SELECT batch FROM page_work w WHERE w.file_hash = files.hash ORDER BY page LIMIT 1), source)";
+
+constexpr const char* kPageColumns =
+    "SELECT source, idx, state, document_id, pdf_page, orientation, skew, blank, reason FROM pages ";
+
+Result<std::vector<PageRow>> collect_pages(Stmt& stmt) {
   std::vector<PageRow> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    PageRow p;
+    p.source = stmt.text(0);
+    p.index = static_cast<int>(stmt.integer(1));
+    p.state = parse_page_state(stmt.text(2)).value_or(PageState::kReceived);
+    p.document = stmt.optional_text(3);
+    if (!stmt.is_null(4)) p.pdf_page = static_cast<int>(stmt.integer(4));
+    p.orientation = static_cast<int>(stmt.integer(5));
+    p.skew = stmt.real(6);
+    p.blank = stmt.integer(7) != 0;
+    p.reason = stmt.optional_text(8);
+    out.push_back(std::move(p));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<PageRow>> Store::pages() {
+  auto stmt = impl_->db.prepare(std::string(kPageColumns) + "ORDER BY source, idx", "listing pages");
+  if (!stmt) return std::unexpected(stmt.error());
+  return collect_pages(*stmt);
+}
+
+Result<std::vector<PageRow>> Store::file_pages(const std::string& hash) {
+  auto stmt = impl_->db.prepare(std::string(kPageColumns) + "WHERE file_hash = ?1 ORDER BY idx",
+                                "listing a file's pages");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, hash);
+  return collect_pages(*stmt);
+}
+
+Result<std::vector<FileStatus>> Store::quarantined_files() {
+  auto stmt = impl_->db.prepare(
+      std::string("SELECT source, hash, page_count, quarantined, ") + kFileBatch +
+          " FROM files WHERE quarantined = 1 OR hash IN "
+          "(SELECT file_hash FROM pages WHERE state = 'quarantined') ORDER BY first_seen, source",
+      "listing quarantined files");
+  if (!stmt) return std::unexpected(stmt.error());
+  std::vector<FileStatus> out;
   for (;;) {
     auto row = stmt->step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return out;
-    PageRow p;
-    p.source = stmt->text(0);
-    p.index = static_cast<int>(stmt->integer(1));
-    p.state = parse_page_state(stmt->text(2)).value_or(PageState::kReceived);
-    p.document = stmt->optional_text(3);
-    if (!stmt->is_null(4)) p.pdf_page = static_cast<int>(stmt->integer(4));
-    p.orientation = static_cast<int>(stmt->integer(5));
-    p.skew = stmt->real(6);
-    p.blank = stmt->integer(7) != 0;
-    p.reason = stmt->optional_text(8);
-    out.push_back(std::move(p));
+    out.push_back({stmt->text(0), stmt->text(1), false, stmt->integer(3) != 0, static_cast<int>(stmt->integer(2)),
+                   stmt->text(4)});
   }
 }
 
@@ -231,7 +268,8 @@ Result<std::vector<SearchHit>> Store::search(std::string_view query, int limit) 
 }
 
 Result<std::optional<FileStatus>> Store::file_by_hash(const std::string& hash) {
-  auto file = impl_->db.prepare("SELECT source, page_count, quarantined FROM files WHERE hash = ?1",
+  auto file = impl_->db.prepare(std::string("SELECT source, page_count, quarantined, ") + kFileBatch +
+                                    " FROM files WHERE hash = ?1",
                                 "looking up a file");
   if (!file) return std::unexpected(file.error());
   file->bind(1, hash);
@@ -239,7 +277,7 @@ Result<std::optional<FileStatus>> Store::file_by_hash(const std::string& hash) {
   if (!row) return std::unexpected(row.error());
   if (!*row) return std::optional<FileStatus>();
   const int expected_pages = static_cast<int>(file->integer(1));
-  FileStatus status{file->text(0), hash, false, file->integer(2) != 0, expected_pages};
+  FileStatus status{file->text(0), hash, false, file->integer(2) != 0, expected_pages, file->text(3)};
 
   auto pages = impl_->db.prepare("SELECT state FROM pages WHERE file_hash = ?1", "reading a file's pages");
   if (!pages) return std::unexpected(pages.error());
