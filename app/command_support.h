@@ -15,6 +15,11 @@ namespace chartroom::app {
 
 void print_error(const Error& error);
 
+// Records a read in the audit log as the operating-system account (actor is
+// filled in); false, with the error printed, when it cannot: then nothing may
+// be shown.
+bool audited(indexer::Store& store, indexer::AuditEntry entry);
+
 // Opens the store, creating it if needed (ingest, watch, patients import).
 std::unique_ptr<indexer::Store> open_store(const CommonOptions& common);
 // Opens a store that must exist already; otherwise says so and names the folder.

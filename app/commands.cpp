@@ -58,6 +58,15 @@ void stop_ingest_on_signals() {
 
 void print_error(const Error& error) { std::cerr << "chartroom: " << error.message << "\n"; }
 
+bool audited(indexer::Store& store, indexer::AuditEntry entry) {
+  entry.actor = os_account();
+  if (auto s = store.audit(entry); !s) {
+    print_error(s.error());
+    return false;
+  }
+  return true;
+}
+
 std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
   auto store = indexer::Store::open(common.store);
   if (!store) {

@@ -211,7 +211,7 @@ int main(int argc, char** argv) {
     return config ? run_patients_import(common, roster, format, config->ingest.match) : 2;
   }
   if (pages->parsed()) return run_pages(common);
-  if (status->parsed()) return run_status(common.store, common.json);
+  if (status->parsed()) return run_status(common);
   if (watch->parsed()) return run_watch(common, watch_store->count() > 0, watch_config);
   if (documents->parsed()) return run_documents(common);
   if (search->parsed()) return run_search(common, query, limit);

@@ -17,15 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool audited(indexer::Store& store, indexer::AuditEntry entry) {
-  entry.actor = os_account();
-  if (auto s = store.audit(entry); !s) {
-    print_error(s.error());
-    return false;
-  }
-  return true;
-}
-
 std::vector<std::string> patients_of(const std::vector<indexer::DocumentRow>& documents) {
   std::vector<std::string> out;
   for (const indexer::DocumentRow& d : documents) {

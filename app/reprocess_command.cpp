@@ -117,7 +117,7 @@ int run_reprocess(const CommonOptions& common, const std::vector<fs::path>& file
     print_error(s.error());
     return 1;
   }
-  std::cerr << fmt::format("Reading again {} file(s) in {} with {} worker(s)...\n", collection.batches.size(),
+  std::cerr << fmt::format("Reading again {} file(s) in {} with {} worker(s)...\n", sources.size(),
                            common.store.string(), config.ingest.workers);
   config.ingest.reprocess = true;
   const int rc = run_collection(common, *store, collection, std::move(config), expected);

@@ -9,9 +9,12 @@
 
 #include <fmt/format.h>
 
+#include "app/command_support.h"
 #include "app/json_output.h"
 
 namespace chartroom::app {
+
+namespace fs = std::filesystem;
 
 std::string format_reconciliation(const IngestReport& report) {
   std::string out;
@@ -35,13 +38,14 @@ std::string format_reconciliation(const IngestReport& report) {
   return out;
 }
 
-int run_status(const std::filesystem::path& store_path, bool json) {
-  auto store = indexer::Store::open(store_path);
-  if (!store) {
-    std::cerr << "chartroom: " << store.error().message << "\n";
-    return 1;
-  }
-  auto status = (*store)->work_status();
+int run_status(const CommonOptions& common) {
+  const fs::path& store_path = common.store;
+  const bool json = common.json;
+  auto store = open_existing_store(common);
+  if (!store) return 1;
+  // It names files and their quarantine reasons: a read like any other.
+  if (!audited(*store, {"", "status", "", "page queue", "", {}})) return 1;
+  auto status = store->work_status();
   if (!status) {
     std::cerr << "chartroom: " << status.error().message << "\n";
     return 1;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "app/commands.h"
 #include "app/pipeline.h"
 
 namespace chartroom::app {
@@ -12,6 +13,6 @@ namespace chartroom::app {
 // Per-folder counts and every quarantined file or page with its reason ("" when one folder, nothing quarantined).
 std::string format_reconciliation(const IngestReport& report);
 
-int run_status(const std::filesystem::path& store, bool json);
+int run_status(const CommonOptions& common);
 
 }  // namespace chartroom::app
