@@ -1,5 +1,6 @@
 // Schema migrations, keyed on PRAGMA user_version. Append a step to add a
 // version; never edit a released one (stores in the field already ran it).
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -225,7 +226,7 @@ Result<int> user_version(Db& db) {
 
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }
 
-Status migrate(Db& db) {
+Status migrate(Db& db, int target) {
   auto version = user_version(db);
   if (!version) return std::unexpected(version.error());
   if (*version > current_schema_version()) {
@@ -234,7 +235,7 @@ Status migrate(Db& db) {
                                           std::to_string(current_schema_version()) +
                                           "; upgrade chartroom to open it");
   }
-  for (int v = *version; v < current_schema_version(); ++v) {
+  for (int v = *version; v < std::min(target, current_schema_version()); ++v) {
     const std::string what = "migrating the schema to version " + std::to_string(v + 1);
     auto tx = Transaction::begin(db, what);
     if (!tx) return std::unexpected(tx.error());

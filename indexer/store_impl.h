@@ -37,8 +37,11 @@ AuditChain open_audit_chain(Db& db, const std::filesystem::path& root);
 
 // The schema version this build writes; Store::open migrates up to it.
 int current_schema_version();
-// Applies every migration past PRAGMA user_version, each in its own transaction.
-Status migrate(Db& db);
+// Applies every migration past PRAGMA user_version up to `target` (default:
+// this build's), each in its own transaction. Tests make older stores with a
+// lower target.
+Status migrate(Db& db, int target);
+inline Status migrate(Db& db) { return migrate(db, current_schema_version()); }
 
 // Upserts page_work rows inside the caller's transaction (the filing one).
 Status record_page_work(Db& db, const std::filesystem::path& root, const std::vector<PageRecord>& pages,
