@@ -27,7 +27,7 @@ std::string format_reconciliation(const IngestReport& report) {
     }
   }
   if (!report.quarantined.empty()) {
-    out += "\nQuarantined (kept in the store's quarantine/ folder; fix or rescan, then ingest again):\n";
+    out += "\nQuarantined (rescan and ingest again; after raising a limit: chartroom reprocess --quarantined):\n";
     for (const QuarantinedPage& q : report.quarantined) {
       // Reasons from the decoders already name the file; do not say it twice.
       const bool names_file = q.reason.starts_with(q.source);
