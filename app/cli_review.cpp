@@ -114,6 +114,30 @@ void add_review_commands(Cli& cli) {
   add_reason(reject, *args);
   decision(reject, indexer::DecisionKind::kReject);
 
+  auto serve_args = std::make_shared<ServeArgs>();
+  auto* serve = review->add_subcommand(
+      "serve",
+      "Run the review station: the web page reviewers use to settle the queue with the keyboard\n"
+      "(log in with a user of the store; see chartroom users). Listens on 127.0.0.1 only, unless\n"
+      "--listen and TLS certificates are given. Every view and decision is audited with the user.\n"
+      "  chartroom review serve --store /srv/charts            # then open http://127.0.0.1:8750/\n"
+      "  chartroom review serve --listen 0.0.0.0 --port 8443 --tls-cert station.crt --tls-key station.key");
+  serve->add_option("--listen", serve_args->listen, "The address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_args->port, "The port (0: any free one, printed at start)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--tls-cert", serve_args->tls_cert, "PEM certificate (with --tls-key: HTTPS)");
+  serve->add_option("--tls-key", serve_args->tls_key, "PEM private key, unencrypted");
+  serve->add_option("--idle-minutes", serve_args->idle_minutes, "Log a reviewer out after this long idle")
+      ->check(CLI::Range(1, 24 * 60))
+      ->capture_default_str();
+  add_config(serve);
+  cli.add_store(serve);
+  cli.handlers.emplace_back(serve, [&cli, config_path, serve_args] {
+    auto config = config_from(*config_path);
+    return config ? run_review_serve(cli.common, *serve_args, *config) : 2;
+  });
+
   auto* rematch = review->add_subcommand(
       "rematch",
       "Match the documents in review for their patient against the patient index again, and file\n"

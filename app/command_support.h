@@ -31,6 +31,10 @@ std::optional<std::string> find_document_id(indexer::Store& store, const std::st
 // Prints documents as `documents --json` does.
 void print_documents_json(const std::vector<indexer::DocumentRow>& documents);
 
+// The document types a person may choose: the built-in ones and the labels
+// of the model in use.
+std::vector<std::string> known_types(const Config& config);
+
 // Ingests a collection and prints its reconciliation (ingest, reprocess);
 // `expected_pages` sizes the progress bar. Exit code 0 when every page is
 // accounted for.

@@ -45,6 +45,16 @@ struct DecisionArgs {
 int run_decision(const CommonOptions& common, indexer::DecisionKind kind, DecisionArgs args, const Config& config);
 int run_review_rematch(const CommonOptions& common, const Config& config);
 
+// The review station (app/serve_command.cpp).
+struct ServeArgs {
+  std::string listen = "127.0.0.1";
+  int port = 8750;
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  int idle_minutes = 15;
+};
+int run_review_serve(const CommonOptions& common, const ServeArgs& args, const Config& config);
+
 // Users and the audit log (app/admin_commands.cpp).
 int run_users_add(const CommonOptions& common, const std::string& name, const std::string& role);
 int run_users_list(const CommonOptions& common);

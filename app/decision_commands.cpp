@@ -14,8 +14,6 @@
 
 namespace chartroom::app {
 
-namespace {
-
 // The document types a person may choose: the default set and the labels of
 // the model in use (a site's own model may have its own).
 std::vector<std::string> known_types(const Config& config) {
@@ -30,6 +28,8 @@ std::vector<std::string> known_types(const Config& config) {
   }
   return labels;
 }
+
+namespace {
 
 bool check_type(const std::string& label, const Config& config) {
   if (label.empty()) return true;

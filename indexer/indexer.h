@@ -145,6 +145,23 @@ inline constexpr std::string_view kSplit = "split";  // a person split or merged
 inline constexpr std::string_view kReprocessed = "reprocessed";  // pages read again after the rest of their file was filed
 }  // namespace review_kind
 
+// Every kind of review reason, in the order the review station shows them.
+inline constexpr std::string_view kReviewKinds[] = {review_kind::kPatient,    review_kind::kType,
+                                                   review_kind::kBoundary,   review_kind::kQuality,
+                                                   review_kind::kIncomplete, review_kind::kSplit,
+                                                   review_kind::kReprocessed};
+
+struct QueueQuery {
+  std::string kind;  // one of kReviewKinds, or empty for every document in review
+  int limit = 50;
+  int offset = 0;
+};
+
+struct QueueCounts {
+  int total = 0;  // documents in review
+  std::vector<std::pair<std::string, int>> kinds;  // documents with a reason of each kind (kReviewKinds order)
+};
+
 // The kinds of a document's reasons: review_kinds, or for documents filed
 // before kinds were recorded, worked out from each reason's wording.
 std::vector<std::string> review_kinds_of(const DocumentRow& row);
@@ -330,6 +347,15 @@ class Store {
   Result<std::vector<FileStatus>> quarantined_files();
   // Documents that hold pages (merged ones are left out; document() finds them).
   Result<std::vector<DocumentRow>> documents();
+  // The review queue as the review station pages through it, answered by the
+  // database (indexer/queue.cpp): oldest first, optionally only documents
+  // with a reason of one kind (review_kind); and the count of each kind.
+  Result<std::vector<DocumentRow>> review_queue(const QueueQuery& query);
+  Result<QueueCounts> review_counts();
+  // The documents of one batch in filing order (a document's neighbours, for
+  // split and merge), and a patient's documents newest first (to find a misfile).
+  Result<std::vector<DocumentRow>> batch_documents(std::string_view batch, int limit);
+  Result<std::vector<DocumentRow>> patient_documents(std::string_view mrn, int limit);
   // Documents in one state, oldest first (the review queue, the rejected list).
   Result<std::vector<DocumentRow>> documents_in_state(DocumentState state);
   Result<std::optional<DocumentRow>> document(std::string_view id);

@@ -6,11 +6,6 @@
 namespace chartroom::indexer {
 namespace {
 
-constexpr const char* kDocumentColumns =
-    "SELECT id, state, patient_mrn, patient_confidence, doc_type, doc_type_confidence, pdf, page_count, "
-    "review_reasons, batch, created_at, evidence, review_kinds, revision, decided_by, decided_at, merged_into "
-    "FROM documents ";
-
 std::vector<std::string> string_array(const std::string& json_text) {
   std::vector<std::string> out;
   // Written by chartroom as a JSON array of strings; tolerate damage rather than hide the document.
@@ -43,15 +38,6 @@ DocumentRow read_document(const Stmt& s) {
   return d;
 }
 
-Result<std::vector<DocumentRow>> collect_documents(Stmt& stmt) {
-  std::vector<DocumentRow> out;
-  for (;;) {
-    auto row = stmt.step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(read_document(stmt));
-  }
-}
 
 // Plain words -> "w1" "w2" (all must match); a query wrapped in quotes -> one
 // phrase. Every token is an FTS5 string, so no user input is ever FTS syntax.
@@ -85,6 +71,16 @@ std::string fts_query(std::string_view query) {
 }
 
 }  // namespace
+
+Result<std::vector<DocumentRow>> collect_documents(Stmt& stmt) {
+  std::vector<DocumentRow> out;
+  for (;;) {
+    auto row = stmt.step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back(read_document(stmt));
+  }
+}
 
 namespace {
 

@@ -35,6 +35,14 @@ struct Store::Impl {
 // Reads the audit key (making one for a log no key has sealed yet).
 AuditChain open_audit_chain(Db& db, const std::filesystem::path& root);
 
+// The columns read_document reads, to prefix "WHERE ..." with; and the rows of
+// a statement that selects them.
+inline constexpr const char* kDocumentColumns =
+    "SELECT id, state, patient_mrn, patient_confidence, doc_type, doc_type_confidence, pdf, page_count, "
+    "review_reasons, batch, created_at, evidence, review_kinds, revision, decided_by, decided_at, merged_into "
+    "FROM documents ";
+Result<std::vector<DocumentRow>> collect_documents(Stmt& stmt);
+
 // The schema version this build writes; Store::open migrates up to it.
 int current_schema_version();
 // Applies every migration past PRAGMA user_version up to `target` (default:
