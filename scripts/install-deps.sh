@@ -13,11 +13,16 @@ packages=(
   libqpdf-dev qpdf libsqlite3-dev sqlite3
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsodium-dev
   libzxing-dev liblinear-dev
+  libcpp-httplib-dev libssl-dev libpoppler-cpp-dev
   fonts-liberation2 fonts-dejavu-core
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev googletest libbenchmark-dev poppler-utils)
   packages+=(clang-16 libclang-rt-16-dev)  # the fuzzers (scripts/fuzz.sh)
+  packages+=(chromium)  # the review station's browser tests (tests/browser)
+  # Node.js and npm drive Chromium through playwright-core; a machine that has
+  # its own Node.js (with npm) keeps it.
+  if ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 fi
 
 missing=()

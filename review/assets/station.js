@@ -146,7 +146,9 @@ async function openAt(i) {
 // ---------------------------------------------------------------- one document
 
 async function openDocument(id) {
-  const d = await api('GET', '/api/document/' + encodeURIComponent(id));
+  state.loading = true;
+  let d;
+  try { d = await api('GET', '/api/document/' + encodeURIComponent(id)); } finally { state.loading = false; }
   state.doc = d;
   state.page = 1;
   const head = $('doc-head');
@@ -445,6 +447,10 @@ function onKey(e) {
   e.preventDefault();
   Promise.resolve(action()).catch((err) => toast(err.message));
 }
+
+// What is on screen, for the browser tests (no patient data: ids and numbers).
+window.chartroomState = () => ({doc: state.doc && state.doc.id, page: state.page, index: state.index,
+                                busy: state.busy || state.loading});
 
 document.addEventListener('DOMContentLoaded', async () => {
   $('login-form').addEventListener('submit', login);
