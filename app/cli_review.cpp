@@ -42,15 +42,22 @@ void add_review_commands(Cli& cli) {
     });
   };
 
-  auto state = std::make_shared<std::string>("review");
   auto* list = review->add_subcommand("list",
                                       "Documents waiting for a person, oldest first, with every reason.\n"
                                       "  chartroom review list\n"
+                                      "  chartroom review list --kind patient --limit 20\n"
                                       "  chartroom review list --state rejected   # for the scanning room");
-  list->add_option("--state", *state, "review (the queue) or rejected")->capture_default_str();
+  auto list_args = std::make_shared<ReviewListArgs>();
+  list->add_option("--state", list_args->state, "review (the queue) or rejected")->capture_default_str();
+  list->add_option("--kind", list_args->kind,
+                   "Only documents with a reason of this kind: patient, type, boundary, quality, incomplete, split, "
+                   "reprocessed");
+  list->add_option("--limit", list_args->limit, "At most this many")->check(CLI::Range(1, 500))->capture_default_str();
+  list->add_option("--offset", list_args->offset, "Skip the oldest N (the next part of the queue)")
+      ->check(CLI::NonNegativeNumber);
   cli.add_store(list);
   cli.add_json(list, "JSON array in the `documents --json` format");
-  cli.handlers.emplace_back(list, [&cli, state] { return run_review_list(cli.common, *state); });
+  cli.handlers.emplace_back(list, [&cli, list_args] { return run_review_list(cli.common, *list_args); });
 
   auto* resolve = review->add_subcommand(
       "resolve",

@@ -29,7 +29,13 @@ int run_pages(const CommonOptions& common);
 int run_documents(const CommonOptions& common);
 int run_search(const CommonOptions& common, const std::string& query, int limit);
 int run_show(const CommonOptions& common, const std::string& id, bool with_text);
-int run_review_list(const CommonOptions& common, const std::string& state);
+struct ReviewListArgs {
+  std::string state = "review";
+  std::string kind;  // only documents with a reason of this kind (patient, type, boundary, ...)
+  int limit = 100;
+  int offset = 0;
+};
+int run_review_list(const CommonOptions& common, const ReviewListArgs& args);
 
 // A person's decisions (app/decision_commands.cpp): each one transaction,
 // audited with the operating-system account as actor and the reason given.

@@ -224,18 +224,33 @@ int run_show(const CommonOptions& common, const std::string& given, bool with_te
   return 0;
 }
 
-int run_review_list(const CommonOptions& common, const std::string& state_name) {
-  const auto state = parse_document_state(state_name);
+namespace {
+
+int count_of(const indexer::QueueCounts& counts, const std::string& kind) {
+  for (const auto& [k, n] : counts.kinds) {
+    if (k == kind) return n;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_review_list(const CommonOptions& common, const ReviewListArgs& args) {
+  const auto state = parse_document_state(args.state);
   if (!state || (*state != DocumentState::kReview && *state != DocumentState::kRejected)) {
     std::cerr << "chartroom: --state must be review or rejected\n";
     return 2;
   }
+  const std::string& state_name = args.state;
   auto store = open_existing_store(common);
   if (!store) return 1;
-  auto queue = store->documents_in_state(*state);
-  if (!queue) {
-    print_error(queue.error());
-    return 1;
+  // The queue is paged by the database; the rejected list is short-lived (the scanning room acts on it).
+  indexer::QueueQuery query{args.kind, args.limit, args.offset};
+  auto queue = *state == DocumentState::kReview ? store->review_queue(query) : store->documents_in_state(*state);
+  auto counts = store->review_counts();
+  if (!queue || !counts) {
+    print_error(queue ? counts.error() : queue.error());
+    return queue ? 1 : 2;
   }
   if (!audited(*store, {"", "review list", state_name, std::to_string(queue->size()) + " documents listed", "",
                         patients_of(*queue)})) {
@@ -246,7 +261,8 @@ int run_review_list(const CommonOptions& common, const std::string& state_name) 
     return 0;
   }
   if (*state == DocumentState::kReview) {
-    std::cout << review::format_queue(*queue);
+    std::cout << review::format_queue(*queue, args.kind.empty() ? counts->total : count_of(*counts, args.kind),
+                                      args.offset);
     return 0;
   }
   std::vector<std::string> why;

@@ -1,12 +1,21 @@
 #include "review/review.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace chartroom::review {
 
-std::string format_queue(const std::vector<indexer::DocumentRow>& queue) {
-  if (queue.empty()) return "The review queue is empty.\n";
-  std::string out = fmt::format("{} document(s) waiting for review, oldest first:\n", queue.size());
+std::string format_queue(const std::vector<indexer::DocumentRow>& queue, int total, int offset) {
+  if (queue.empty()) {
+    return total == 0 ? "The review queue is empty.\n"
+                      : fmt::format("No documents past the first {} of {} in this part of the queue.\n", offset, total);
+  }
+  std::string out =
+      std::cmp_equal(queue.size(), total)
+          ? fmt::format("{} document(s) waiting for review, oldest first:\n", total)
+          : fmt::format("{} document(s) waiting for review, oldest first; these are {} to {}:\n", total, offset + 1,
+                        offset + static_cast<int>(queue.size()));
   for (const indexer::DocumentRow& d : queue) {
     out += fmt::format("\n{}  {} page(s)  received {}  batch {}\n", d.id, d.pages, d.created_at, d.batch);
     if (d.patient) {
@@ -15,6 +24,9 @@ std::string format_queue(const std::vector<indexer::DocumentRow>& queue) {
     }
     for (const std::string& reason : d.review_reasons) out += "  - " + reason + "\n";
     if (d.review_reasons.empty()) out += "  - waiting for a person to confirm it\n";
+  }
+  if (offset + static_cast<int>(queue.size()) < total) {
+    out += fmt::format("\nThe next ones: chartroom review list --offset {}\n", offset + static_cast<int>(queue.size()));
   }
   out += "\nLook at one with: chartroom show ID --text\n"
          "Settle it with:   chartroom review resolve ID --patient MRN [--type LABEL] --reason TEXT\n"

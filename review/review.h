@@ -1,7 +1,6 @@
-// review/: the misfile-review queue as reviewers see it. The web review
-// station (HTTP server, page viewer, decisions) grows here; today it holds the
-// terminal listings of `chartroom review list` (the store answers the query:
-// Store::documents_in_state, oldest first).
+// review/: the misfile-review queue as reviewers see it: the terminal
+// listings of `chartroom review list` (here) and the web review station
+// (station.h).
 #pragma once
 
 #include <string>
@@ -11,9 +10,10 @@
 
 namespace chartroom::review {
 
-// Plain-text listing of the queue: one block per document with every reason
-// and the command that settles it.
-std::string format_queue(const std::vector<indexer::DocumentRow>& queue);
+// Plain-text listing of a part of the queue (`total` documents in all, this
+// part from `offset`): one block per document with every reason and the
+// command that settles it.
+std::string format_queue(const std::vector<indexer::DocumentRow>& queue, int total, int offset);
 
 // Plain-text listing of rejected documents, for the scanning room to act on;
 // why[i] is the reason rejected[i] was rejected.
