@@ -21,7 +21,13 @@ nlohmann::json evidence_json(const classify::PatientDecision& decision, const cl
                              const std::vector<indexer::PageRecord>& pages, const std::vector<int>& content,
                              const std::vector<DocTypeRef>& types, const std::string& engine) {
   nlohmann::json sources = nlohmann::json::array();
-  for (int p : segment.pages) sources.push_back(page_label(pages[static_cast<std::size_t>(content[static_cast<std::size_t>(p)])].ref));
+  // The pixels of each cleaned page image: the identifiers' boxes are in them.
+  nlohmann::json sizes = nlohmann::json::array();
+  for (int p : segment.pages) {
+    const indexer::PageRecord& page = pages[static_cast<std::size_t>(content[static_cast<std::size_t>(p)])];
+    sources.push_back(page_label(page.ref));
+    sizes.push_back({{"width", page.image_width}, {"height", page.image_height}});
+  }
   nlohmann::json type_candidates = nlohmann::json::array();
   for (std::size_t i = 0; i < types.size() && i < 3; ++i) {
     type_candidates.push_back({{"label", types[i].label}, {"confidence", types[i].confidence}});
@@ -30,6 +36,7 @@ nlohmann::json evidence_json(const classify::PatientDecision& decision, const cl
           {"candidates", candidates_json(decision.candidates)},
           {"types", type_candidates},
           {"pages", sources},
+          {"page_sizes", sizes},
           {"boundary", {{"reasons", segment.reasons}, {"unsure", segment.unsure_start || segment.unsure_end}}},
           {"ocr_engine", engine}};
 }

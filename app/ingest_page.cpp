@@ -7,6 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <set>
+#include <sstream>
 
 #include "app/ingest_internal.h"
 
@@ -42,6 +45,44 @@ std::string seconds_text(double seconds) {
   return text;
 }
 
+// A line's words joined by single spaces: how a line of PageText::text and
+// the words read on it compare.
+std::string spaced_words(std::string_view line) {
+  std::istringstream in{std::string(line)};
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(std::move(word));
+  return join(words, " ");
+}
+
+// The words on the lines where an identifier is read: all that locating the
+// identifiers needs (classify finds each by its words, which are on its
+// line), so the rest of the page's words can go and a page stays small. Identifiers number
+// the lines of the text, words the lines Tesseract found (the text has blank
+// lines between paragraphs), so the two are matched by what they say.
+std::vector<Word> identifier_line_words(const PageText& text, const classify::IdentifierOptions& options) {
+  std::vector<std::string> lines;
+  std::istringstream in(text.text);
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  std::set<std::string> wanted;
+  for (const classify::Identifier& id : classify::find_identifiers(text, 0, options)) {
+    if (id.line >= 0 && id.line < static_cast<int>(lines.size())) {
+      wanted.insert(spaced_words(lines[static_cast<std::size_t>(id.line)]));
+    }
+  }
+  std::vector<Word> kept;
+  if (wanted.empty()) return kept;
+  std::map<int, std::vector<std::string>> said;  // each word line's words
+  for (const Word& word : text.words) said[word.line].push_back(word.text);
+  std::set<int> keep;
+  for (const auto& [line, words] : said) {
+    if (wanted.contains(join(words, " "))) keep.insert(line);
+  }
+  for (const Word& word : text.words) {
+    if (keep.contains(word.line)) kept.push_back(word);
+  }
+  return kept;
+}
+
 }  // namespace
 
 namespace detail {
@@ -61,9 +102,8 @@ void Ingest::work() {
     } catch (const std::exception& e) {  // e.g. out of memory on a huge page: lose the page, not the run
       result.state = PageState::kQuarantined;
       result.reason = page_label(result.ref) + ": could not be processed (" + e.what() + ")";
+      text = {};  // a quarantined page is not classified: keep nothing of it
     }
-    text.words.clear();  // classification reads the text only; keep memory per page small
-    text.words.shrink_to_fit();
     bool ready = false;
     {
       std::lock_guard lock(batch.mutex);
@@ -165,6 +205,10 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
   text.barcodes = std::move(clean->barcodes);  // classify reads them beside the words
   page.text = text.text;
   page.barcodes = text.barcodes;
+  text.words = identifier_line_words(text, options_.match.identifiers);
+  page.words = text.words;
+  page.image_width = text.image_width;
+  page.image_height = text.image_height;
   page.ocr_confidence = text.mean_confidence;
   page.page_pdf = pdf;
   page.state = PageState::kRead;

@@ -191,6 +191,9 @@ void Ingest::produce(const scanners::Batch& input) {
         PageText text;
         text.text = done->text;
         text.barcodes = done->barcodes;
+        text.words = done->words;  // the identifier lines' words, so boxes are found again
+        text.image_width = done->image_width;
+        text.image_height = done->image_height;
         text.mean_confidence = done->ocr_confidence;
         std::lock_guard lock(batch->mutex);
         batch->pages.push_back(std::move(*done));

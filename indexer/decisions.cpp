@@ -48,6 +48,8 @@ std::vector<std::string> review_kinds_of(const DocumentRow& row) {
   return kinds;
 }
 
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 namespace decisions {
 
 Error refused(const std::string& message) { return Error{ErrorCode::kInvalidArgument, message}; }
@@ -111,8 +113,6 @@ Result<std::string> write_revision(const Context& ctx, const std::string& id, in
 }
 
 namespace {
-
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 void bind_document(Stmt& stmt, const DocumentRow& row) {
   stmt.bind(1, row.id).bind(2, document_state_name(row.state));
@@ -236,20 +236,40 @@ std::string evidence_for_pages(const std::string& evidence_json, int first, int 
     }
     evidence["identifiers"] = std::move(kept);
   }
-  if (evidence.contains("pages") && evidence["pages"].is_array()) {
+  for (const char* key : {"pages", "page_sizes"}) {  // one entry per page
+    if (!evidence.contains(key) || !evidence[key].is_array()) continue;
     json kept = json::array();
-    for (int i = first; i <= last && i <= static_cast<int>(evidence["pages"].size()); ++i) {
-      kept.push_back(evidence["pages"][static_cast<std::size_t>(i - 1)]);
+    for (int i = first; i <= last && i <= static_cast<int>(evidence[key].size()); ++i) {
+      kept.push_back(evidence[key][static_cast<std::size_t>(i - 1)]);
     }
-    evidence["pages"] = std::move(kept);
+    evidence[key] = std::move(kept);
   }
   if (!note_key.empty()) evidence[note_key] = note;
   return dump(evidence);
 }
 
-std::string merge_evidence(const std::string& into, const std::string& other, int offset, const std::string& other_id) {
+namespace {
+
+// A document's page sizes, one per page; unknown ({0, 0}) in evidence written
+// before they were recorded.
+json page_sizes(const json& evidence, int pages) {
+  if (evidence.contains("page_sizes") && evidence["page_sizes"].is_array()) return evidence["page_sizes"];
+  json sizes = json::array();
+  for (int i = 0; i < pages; ++i) sizes.push_back({{"width", 0}, {"height", 0}});
+  return sizes;
+}
+
+}  // namespace
+
+std::string merge_evidence(const std::string& into, const std::string& other, int offset, int other_pages,
+                           const std::string& other_id) {
   json a = parse_object(into);
   const json b = parse_object(other);
+  if (a.contains("page_sizes") || b.contains("page_sizes")) {
+    json sizes = page_sizes(a, offset);
+    for (const json& size : page_sizes(b, other_pages)) sizes.push_back(size);
+    a["page_sizes"] = std::move(sizes);
+  }
   for (const char* key : {"identifiers", "pages"}) {
     if (!b.contains(key) || !b[key].is_array()) continue;
     if (!a.contains(key) || !a[key].is_array()) a[key] = json::array();

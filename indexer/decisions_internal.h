@@ -51,7 +51,9 @@ HistoryRow history_entry(const DocumentRow& before, const DocumentRow& after, st
 // Evidence: the identifiers of pages first..last (1-based), renumbered from 1 + offset.
 std::string evidence_for_pages(const std::string& evidence_json, int first, int last, int offset,
                                const std::string& note_key, const std::string& note);
-std::string merge_evidence(const std::string& into, const std::string& other, int offset, const std::string& other_id);
+// Evidence of `into` (its first `offset` pages) followed by `other`'s (`other_pages` pages).
+std::string merge_evidence(const std::string& into, const std::string& other, int offset, int other_pages,
+                           const std::string& other_id);
 
 // The decisions that move pages (decisions_pages.cpp).
 Result<DecisionResult> split(Context& ctx, DocumentRow& row);

@@ -140,7 +140,7 @@ Result<DecisionResult> merge(Context& ctx, DocumentRow& row) {
   row.pdf = *pdf;
   row.decided_by = d.actor;
   row.decided_at = ctx.now;
-  row.evidence_json = merge_evidence(row.evidence_json, other.evidence_json, n, other.id);
+  row.evidence_json = merge_evidence(row.evidence_json, other.evidence_json, n, m, other.id);
   if (row.state == DocumentState::kReview) {
     drop_reasons(row, review_kind::kBoundary);
     drop_reasons(other, review_kind::kBoundary);

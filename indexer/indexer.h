@@ -67,6 +67,11 @@ struct PageRecord {
   float ocr_confidence = 0;
   std::filesystem::path page_pdf;  // one-page searchable PDF from ocr/, if any
   std::vector<Barcode> barcodes;   // kept with the page state so a resumed run classifies alike
+  // The words of the lines that hold an identifier (the rest are dropped to
+  // keep pages small), so the evidence can say where each identifier is.
+  std::vector<Word> words;
+  int image_width = 0;  // the cleaned page image the words' boxes are in, in pixels
+  int image_height = 0;
 };
 
 // A document to file: the pages of a batch it holds, in PDF order.

@@ -12,13 +12,45 @@ namespace {
 
 constexpr const char* kUpsert =
     "INSERT INTO page_work(file_hash, page, source, batch, state, reason, orientation, skew, blank, needs_rescan, "
-    "text, ocr_confidence, page_pdf, created_at, updated_at, barcodes) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15) "
+    "text, ocr_confidence, page_pdf, created_at, updated_at, barcodes, words, image_width, image_height) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18) "
     "ON CONFLICT(file_hash, page) DO UPDATE SET source = excluded.source, batch = excluded.batch, "
     "state = excluded.state, reason = excluded.reason, orientation = excluded.orientation, skew = excluded.skew, "
     "blank = excluded.blank, needs_rescan = excluded.needs_rescan, text = excluded.text, "
     "ocr_confidence = excluded.ocr_confidence, page_pdf = excluded.page_pdf, updated_at = excluded.updated_at, "
-    "barcodes = excluded.barcodes";
+    "barcodes = excluded.barcodes, words = excluded.words, image_width = excluded.image_width, "
+    "image_height = excluded.image_height";
+
+std::string words_json(const std::vector<Word>& words) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Word& w : words) {
+    out.push_back({{"text", w.text},
+                   {"x", w.box.x},
+                   {"y", w.box.y},
+                   {"width", w.box.width},
+                   {"height", w.box.height},
+                   {"line", w.line},
+                   {"confidence", w.confidence}});
+  }
+  return dump(out);
+}
+
+// What words_json wrote; entries that are not objects are skipped.
+std::vector<Word> words_from_json(const std::string& text) {
+  std::vector<Word> words;
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_array()) return words;
+  for (const auto& w : json) {
+    if (!w.is_object()) continue;
+    Word word;
+    word.text = w.value("text", "");
+    word.box = {w.value("x", 0), w.value("y", 0), w.value("width", 0), w.value("height", 0)};
+    word.line = w.value("line", 0);
+    word.confidence = w.value("confidence", 0.0F);
+    words.push_back(std::move(word));
+  }
+  return words;
+}
 
 Status bind_and_run(Stmt& stmt, const fs::path& root, const PageRecord& page, std::string_view batch,
                     const std::string& now) {
@@ -36,7 +68,8 @@ Status bind_and_run(Stmt& stmt, const fs::path& root, const PageRecord& page, st
   for (const Barcode& b : page.barcodes) {
     codes.push_back({{"format", b.format}, {"value", b.value}, {"box", {b.box.x, b.box.y, b.box.width, b.box.height}}});
   }
-  stmt.bind(15, codes.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  stmt.bind(15, dump(codes)).bind(16, words_json(page.words));
+  stmt.bind(17, page.image_width).bind(18, page.image_height);
   return stmt.run();
 }
 
@@ -98,8 +131,8 @@ Status Store::save_pages(const std::vector<PageRecord>& pages, std::string_view 
 
 Result<std::optional<PageRecord>> Store::saved_page(const std::string& file_hash, int page) {
   auto stmt = impl_->db.prepare(
-      "SELECT source, state, reason, orientation, skew, blank, needs_rescan, text, ocr_confidence, page_pdf, barcodes "
-      "FROM page_work WHERE file_hash = ?1 AND page = ?2",
+      "SELECT source, state, reason, orientation, skew, blank, needs_rescan, text, ocr_confidence, page_pdf, barcodes, "
+      "words, image_width, image_height FROM page_work WHERE file_hash = ?1 AND page = ?2",
       "reading page progress");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, file_hash).bind(2, page);
@@ -127,6 +160,9 @@ Result<std::optional<PageRecord>> Store::saved_page(const std::string& file_hash
                                  {box[0].get<int>(), box[1].get<int>(), box[2].get<int>(), box[3].get<int>()}});
     }
   }
+  record.words = words_from_json(stmt->text(11));
+  record.image_width = static_cast<int>(stmt->integer(12));
+  record.image_height = static_cast<int>(stmt->integer(13));
   return std::optional<PageRecord>(std::move(record));
 }
 

@@ -211,8 +211,21 @@ ALTER TABLE audit ADD COLUMN patients TEXT NOT NULL DEFAULT '';
 CREATE INDEX audit_by_at ON audit(at);
 )sql";
 
+// Version 6: where the identifiers are on the page, for the review station.
+// - page_work keeps the words of the lines that hold an identifier (JSON
+//   array of {"text","x","y","width","height","line","confidence"}) and the
+//   pixel size of the cleaned page image their boxes are in, so a resumed
+//   page locates its identifiers too.
+// - documents_by_batch: a batch's documents, for listing a document's neighbours.
+constexpr const char* kV6WordBoxes = R"sql(
+ALTER TABLE page_work ADD COLUMN words TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE page_work ADD COLUMN image_width INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE page_work ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX documents_by_batch ON documents(batch, created_at);
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork, kV4OcrAttempts, kV5Decisions};
+constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork, kV4OcrAttempts, kV5Decisions, kV6WordBoxes};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

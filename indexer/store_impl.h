@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "indexer/indexer.h"
 #include "indexer/sqlite_db.h"
 
@@ -69,6 +71,9 @@ Status sodium_ready();
 
 // Now, as ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.123Z").
 std::string now_utc_iso();
+
+// JSON as stored in a column: compact, invalid UTF-8 replaced.
+std::string dump(const nlohmann::json& j);
 
 // One document row (also inside the caller's transaction).
 Result<std::optional<DocumentRow>> load_document(Db& db, std::string_view id);

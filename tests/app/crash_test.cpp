@@ -123,6 +123,19 @@ TEST_F(Durability, CtrlCFinishesThePagesBeingReadAndTheRerunResumes) {
   ASSERT_EQ(run(ingest_args(), root_ / "ingest.log"), 0) << slurp(root_ / "ingest.log");
   expect_all_accounted();
   EXPECT_EQ(query("SELECT ocr_attempts" + where), "1") << "the page finished before the stop was read again";
+  // Pages read before the stop come back from the store with the words of
+  // their identifier lines, so their MRNs are located like those read now.
+  int located = 0;
+  for (const auto& document : json_of({"documents"})) {
+    const auto shown = json_of({"show", document["id"].get<std::string>()});
+    for (const auto& id : shown["evidence"]["identifiers"]) {
+      if (id["kind"] != "mrn" || id["barcode"] == true) continue;
+      EXPECT_GT(id["box"]["width"].get<int>(), 0) << document["id"] << " " << id.dump();
+      EXPECT_GT(id["box"]["height"].get<int>(), 0) << document["id"] << " " << id.dump();
+      ++located;
+    }
+  }
+  EXPECT_GT(located, 0);
 }
 
 TEST_F(Durability, DiskFullGivesAClearErrorFilesNothingHalfAndResumes) {

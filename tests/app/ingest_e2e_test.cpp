@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -122,6 +124,30 @@ class IngestEndToEnd : public ::testing::Test {
     return nullptr;
   }
 
+  // A word's box in the text layer of one page of a PDF, as fractions of the
+  // page's width and height (pdftotext -bbox: points, origin top left).
+  struct PdfWord {
+    double left = 0, top = 0, right = 0, bottom = 0;
+  };
+  static std::optional<PdfWord> pdf_word(const fs::path& pdf, int page, const std::string& text) {
+    const std::string p = std::to_string(page);
+    const std::string html = run("pdftotext -bbox -f " + p + " -l " + p + " " + quote(pdf) + " -").out;
+    const std::regex size_pattern(R"re(<page width="([0-9.]+)" height="([0-9.]+)")re");
+    const std::regex word_pattern(
+        R"re(<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>)re");
+    std::smatch size;
+    if (!std::regex_search(html, size, size_pattern)) return std::nullopt;
+    const double width = std::stod(size[1]);
+    const double height = std::stod(size[2]);
+    for (std::sregex_iterator it(html.begin(), html.end(), word_pattern), end; it != end; ++it) {
+      const std::smatch& w = *it;
+      if (w[5].str().find(text) == std::string::npos) continue;
+      return PdfWord{std::stod(w[1]) / width, std::stod(w[2]) / height, std::stod(w[3]) / width,
+                     std::stod(w[4]) / height};
+    }
+    return std::nullopt;
+  }
+
   static bool ready_;
   static fs::path* root_;
   static std::map<std::string, Truth>* truth_;
@@ -205,6 +231,55 @@ TEST_F(IngestEndToEnd, FiledPdfsAreValidAndCarryTheTextOfEachPage) {
     EXPECT_LT(cer, 0.03) << key << "\n--- read ---\n" << text;
     EXPECT_EQ(p["orientation"], key.find("unknown_patient") != std::string::npos ? 180 : 0) << key;
   }
+}
+
+// The evidence says where each MRN was read, in the pixels of its page's
+// cleaned image (page_sizes): the box lies on the page, is as tall as a line
+// of print at 300 dpi, and covers the MRN's digits where the document's PDF
+// has them in its text layer.
+TEST_F(IngestEndToEnd, EvidenceBoxesShowWhereEachMrnWasRead) {
+  int located = 0;
+  for (const auto& doc : *documents_) {
+    const std::string id = doc["id"];
+    const auto shown = nlohmann::json::parse(run(chartroom() + " show " + id + " --json" + store()).out);
+    const nlohmann::json& evidence = shown["evidence"];
+    ASSERT_TRUE(evidence.contains("page_sizes")) << id << " " << evidence.dump();
+    ASSERT_EQ(evidence["page_sizes"].size(), doc["pages"].get<std::size_t>()) << id;
+    const fs::path pdf = *root_ / "store" / doc["pdf"].get<std::string>();
+    for (const auto& mrn : evidence["identifiers"]) {
+      if (mrn["kind"] != "mrn" || mrn["barcode"] == true) continue;
+      const int page = mrn["page"];
+      ASSERT_GE(page, 1);
+      ASSERT_LE(page, doc["pages"].get<int>());
+      const nlohmann::json& size = evidence["page_sizes"][static_cast<std::size_t>(page - 1)];
+      const int width = size["width"];
+      const int height = size["height"];
+      const nlohmann::json& box = mrn["box"];
+      const int x = box["x"], y = box["y"], w = box["width"], h = box["height"];
+      const std::string what = id + " page " + std::to_string(page) + " " + mrn.dump() + " on " + size.dump();
+      EXPECT_GT(width, 0) << what;
+      EXPECT_GT(w, 0) << what;
+      EXPECT_GE(x, 0) << what;
+      EXPECT_GE(y, 0) << what;
+      EXPECT_LE(x + w, width) << what;
+      EXPECT_LE(y + h, height) << what;
+      EXPECT_GE(h, 10) << what;
+      EXPECT_LE(h, 200) << what;
+      const auto word = pdf_word(pdf, page, mrn["read"]);
+      ASSERT_TRUE(word) << what << ": the digits are not in the PDF's text layer";
+      // The text layer starts each word where its box starts and stretches
+      // its glyphs to about the box's width (pdftotext ends the word up to 1%
+      // of the page early); down, it sits on the line's baseline, so the box's
+      // middle is between its top and bottom.
+      EXPECT_NEAR(static_cast<double>(x) / width, word->left, 0.005) << what;
+      EXPECT_NEAR(static_cast<double>(x + w) / width, word->right, 0.015) << what;
+      const double middle = (y + h / 2.0) / height;
+      EXPECT_GT(middle, word->top) << what;
+      EXPECT_LT(middle, word->bottom) << what;
+      ++located;
+    }
+  }
+  EXPECT_GE(located, 4);  // each of the four pages read prints its MRN
 }
 
 TEST_F(IngestEndToEnd, SearchFindsADocumentByAPhraseOnItsSecondPage) {

@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "test_util.h"
 
 namespace chartroom::indexer {
@@ -238,6 +240,34 @@ TEST_F(Decisions, SplitThenMergeMovesPagesTextAndPdfsTogether) {
   EXPECT_EQ((*hits)[0].pdf_page, 3);
   for (const DocumentRow& d : all_documents()) EXPECT_NE(d.id, part);  // merged: no longer listed
   expect_consistent();
+}
+
+// The evidence's page_sizes (one per page, where its boxes are) follow the
+// pages through a split and a merge; a document whose evidence has none
+// counts its pages as of unknown size.
+TEST_F(Decisions, SplitAndMergeKeepOnePageSizePerPage) {
+  const auto sizes = [this](const std::string& id) {
+    return nlohmann::json::parse(doc(id).evidence_json).value("page_sizes", nlohmann::json());
+  };
+  const auto size = [](int width, int height) { return nlohmann::json{{"width", width}, {"height", height}}; };
+  ASSERT_EQ(raw_exec(store_->root() / "chartroom.db",
+                     R"(UPDATE documents SET evidence = '{"page_sizes": [{"width": 100, "height": 1}, )"
+                     R"({"width": 200, "height": 2}, {"width": 300, "height": 3}]}' WHERE id = 'doc0001')"),
+            SQLITE_OK);
+  Decision split = decision(DecisionKind::kSplit);
+  split.page = 2;
+  auto result = store_->decide(split);
+  ASSERT_TRUE(result) << result.error().message;
+  const std::string part = result->changed[1];
+  EXPECT_EQ(sizes("doc0001"), nlohmann::json::array({size(100, 1)}));
+  EXPECT_EQ(sizes(part), nlohmann::json::array({size(200, 2), size(300, 3)}));
+
+  ASSERT_EQ(raw_exec(store_->root() / "chartroom.db", "UPDATE documents SET evidence = '{}' WHERE id = '" + part + "'"),
+            SQLITE_OK);
+  Decision merge = decision(DecisionKind::kMerge);
+  merge.other = part;
+  ASSERT_TRUE(store_->decide(merge));
+  EXPECT_EQ(sizes("doc0001"), nlohmann::json::array({size(100, 1), size(0, 0), size(0, 0)}));
 }
 
 TEST_F(Decisions, RotateTurnsThePageAndSearchStillFindsIt) {

@@ -1,7 +1,8 @@
 // A store made by the release before the decisions (schema version 4), with
-// documents, pages, search text and a plain SHA-256 audit chain, opened by
-// this build: everything is kept, the old chain still verifies, new rows are
-// keyed, and decisions work on the old documents.
+// documents, pages, search text, page progress and a plain SHA-256 audit
+// chain, opened by this build (migrated through 5 and 6): everything is kept,
+// the old chain still verifies, new rows are keyed, and decisions work on the
+// old documents.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -59,7 +60,9 @@ class Migration : public ::testing::Test {
         "INSERT INTO pages(source, idx, file_hash, state, document_id, pdf_page) VALUES "
         "('in/a.tif', 0, 'aa11', 'filed', 'd1filed', 1), ('in/b.tif', 0, 'bb22', 'review', 'd2review', 1);"
         "INSERT INTO page_text(document_id, pdf_page, text) VALUES ('d1filed', 1, 'hypertension follow up'), "
-        "('d2review', 1, 'operative report appendix');" +
+        "('d2review', 1, 'operative report appendix');"
+        "INSERT INTO page_work(file_hash, page, source, batch, state, text, created_at, updated_at) VALUES "
+        "('cc33', 0, 'in/c.tif', 'b2', 'read', 'MRN: 00012345', '2026-11-01T09:00:00Z', '2026-11-01T09:00:00Z');" +
         rows + v4_row(2, h1, "show", "d1filed", &h2);
     ASSERT_TRUE(db->exec(sql.c_str(), "making a version 4 store"));
   }
@@ -98,6 +101,35 @@ TEST_F(Migration, AVersion4StoreOpensWithEverythingKeptAndItsOldChainVerified) {
   auto log = (*store)->audit_log();
   ASSERT_TRUE(log);
   ASSERT_EQ(log->size(), 3U);
+}
+
+int query_int(const fs::path& db_file, const char* sql) {
+  auto db = Db::open(db_file);
+  if (!db) return -1;
+  auto stmt = db->prepare(sql, "reading a number");
+  if (!stmt) return -1;
+  auto row = stmt->step();
+  return row && *row ? static_cast<int>(stmt->integer(0)) : -1;
+}
+
+// Through versions 5 and 6: a page read before words were kept comes back
+// without words and with no image size (its boxes are unknown), and the
+// documents of a batch are indexed.
+TEST_F(Migration, AVersion4StoreReachesVersion6WithItsPagesKept) {
+  auto store = Store::open(tmp_.path());
+  ASSERT_TRUE(store) << store.error().message;
+  const fs::path db_file = tmp_.path() / "chartroom.db";
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 6);
+  EXPECT_EQ(current_schema_version(), 6);
+  EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'documents_by_batch'"),
+            1);
+  auto saved = (*store)->saved_page("cc33", 0);
+  ASSERT_TRUE(saved && saved->has_value()) << (saved ? "" : saved.error().message);
+  EXPECT_EQ((*saved)->state, PageState::kRead);
+  EXPECT_EQ((*saved)->text, "MRN: 00012345");
+  EXPECT_TRUE((*saved)->words.empty());
+  EXPECT_EQ((*saved)->image_width, 0);
+  EXPECT_EQ((*saved)->image_height, 0);
 }
 
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {

@@ -51,6 +51,55 @@ TEST(PageWork, StepsSurviveReopeningTheStore) {
   EXPECT_EQ(status->oldest_waiting_source, "scans/a.tif");
 }
 
+// The words kept with a read page (those of its identifier lines) and the
+// size of the image their boxes are in come back as saved, so a resumed page
+// locates its identifiers as a fresh one does.
+TEST(PageWork, WordsAndImageSizeSurviveReopeningTheStore) {
+  TempDir tmp;
+  const fs::path root = tmp.path() / "store";
+  PageRecord page;
+  page.ref = {"scans/w.tif", 0};
+  page.file_hash = std::string(64, 'c');
+  page.state = PageState::kRead;
+  page.text = "Patient: DOE, JANE\n\nMRN: 00012345";
+  page.image_width = 2550;
+  page.image_height = 3300;
+  page.words.push_back({"MRN:", {210, 400, 96, 31}, 93.5F, 1, 2});
+  page.words.push_back({"00012345", {322, 399, 190, 33}, 88.25F, 1, 2});
+  page.words.push_back({"\u00e9t\u00e9 \"x\"", {1, 2, 3, 4}, 0, 0, 0});
+  {
+    auto store = Store::open(root);
+    ASSERT_TRUE(store) << store.error().message;
+    ASSERT_TRUE((*store)->save_page(page, "w.tif"));
+  }
+  auto store = Store::open(root);
+  ASSERT_TRUE(store);
+  auto saved = (*store)->saved_page(page.file_hash, 0);
+  ASSERT_TRUE(saved && saved->has_value());
+  const PageRecord& back = **saved;
+  EXPECT_EQ(back.image_width, 2550);
+  EXPECT_EQ(back.image_height, 3300);
+  ASSERT_EQ(back.words.size(), page.words.size());
+  for (std::size_t i = 0; i < page.words.size(); ++i) {
+    const Word& want = page.words[i];
+    const Word& got = back.words[i];
+    EXPECT_EQ(got.text, want.text);
+    EXPECT_EQ(got.box.x, want.box.x);
+    EXPECT_EQ(got.box.y, want.box.y);
+    EXPECT_EQ(got.box.width, want.box.width);
+    EXPECT_EQ(got.box.height, want.box.height);
+    EXPECT_EQ(got.line, want.line);
+    EXPECT_FLOAT_EQ(got.confidence, want.confidence);
+  }
+
+  page.words.clear();  // a later step with no words replaces them
+  ASSERT_TRUE((*store)->save_page(page, "w.tif"));
+  auto again = (*store)->saved_page(page.file_hash, 0);
+  ASSERT_TRUE(again && again->has_value());
+  EXPECT_TRUE((*again)->words.empty());
+  EXPECT_EQ((*again)->image_width, 2550);
+}
+
 // Each start of OCR on a page is committed, survives a restart and is not
 // reset when the page's later steps are saved.
 TEST(PageWork, OcrAttemptsAreCountedAcrossRuns) {
