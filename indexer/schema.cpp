@@ -216,12 +216,16 @@ CREATE INDEX audit_by_at ON audit(at);
 //   array of {"text","x","y","width","height","line","confidence"}) and the
 //   pixel size of the cleaned page image their boxes are in, so a resumed
 //   page locates its identifiers too.
-// - documents_by_batch: a batch's documents, for listing a document's neighbours.
+// - documents_by_batch: a batch's documents, for listing a document's neighbours;
+//   documents_review_queue: the review station's queue pages and counts.
 constexpr const char* kV6WordBoxes = R"sql(
 ALTER TABLE page_work ADD COLUMN words TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE page_work ADD COLUMN image_width INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE page_work ADD COLUMN image_height INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX documents_by_batch ON documents(batch, created_at);
+-- The review queue (indexer/queue.cpp) read from the index alone: the order,
+-- the filter on the kinds and their counts never touch the table.
+CREATE INDEX documents_review_queue ON documents(state, created_at, id, review_kinds);
 )sql";
 
 // Index i takes the store from version i to version i + 1.
