@@ -149,7 +149,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
       Identifier id = make_id(IdentifierKind::kName, name->family + ", " + name->given, trim((*it)[2].str()),
                     trim(std::string_view(line).substr(start, 40)), page_number, n);
       id.suffix = name->suffix;
-      id.box = locate(page, name->family);
+      id.box = locate(page, name->family + " " + name->given);  // the whole name, as it is marked for a reviewer
       found.push_back(std::move(id));
     }
     for (std::sregex_iterator it(line.begin(), line.end(), dob_pattern()), end; it != end; ++it) {
@@ -193,7 +193,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
       if (!name || is_heading_word(name->family) || is_heading_word(name->given)) continue;
       Identifier id = make_id(IdentifierKind::kName, name->family + ", " + name->given, "label", trim(line), page_number, m);
       id.suffix = name->suffix;
-      id.box = locate(page, name->family);
+      id.box = locate(page, name->family + " " + name->given);  // the whole name, as it is marked for a reviewer
       found.push_back(std::move(id));
     }
   }

@@ -214,8 +214,10 @@ function drawBoxes() {
     b.style.top = (x.box.y * scale - 3) + 'px';
     b.style.width = (x.box.width * scale + 6) + 'px';
     b.style.height = (x.box.height * scale + 6) + 'px';
-    b.append(el('span', x.kind));
-    boxes.append(b);
+    // The label in the page's left margin, on the same line: the words stay readable.
+    const label = el('span', x.kind.replace('_', ' '), 'box-label');
+    label.style.top = (x.box.y * scale + x.box.height * scale / 2) + 'px';
+    boxes.append(b, label);
   }
 }
 
