@@ -1,4 +1,5 @@
 #include "app/config.h"
+#include "app/config_schema.h"
 
 #include <algorithm>
 #include <regex>
@@ -104,6 +105,7 @@ Result<Config> load_config(const std::filesystem::path& path) {
                 path.string() + ", line " + std::to_string(error.source().begin.line) + ": " +
                     std::string(error.description()));
   }
+  if (auto s = check_config_keys(table, path); !s) return std::unexpected(s.error());
   IngestOptions& o = config.ingest;
   for (Status s : {
            read_number(table, "pipeline", "workers", o.workers, 1, 256, path),

@@ -1,6 +1,7 @@
 // [watch] and [[scanner]] in chartroom.toml.
 #include <toml++/toml.h>
 
+#include "app/config_schema.h"
 #include "app/watch.h"
 
 namespace chartroom::app {
@@ -16,6 +17,7 @@ Result<WatchConfig> load_watch_config(const fs::path& path) {
                                                  std::to_string(e.source().begin.line) + ": " +
                                                  std::string(e.description()));
   }
+  if (auto s = check_config_keys(table, path); !s) return std::unexpected(s.error());
   WatchConfig config;
   auto bad = [&](const std::string& what) { return fail(ErrorCode::kInvalidArgument, path.string() + ": " + what); };
   if (auto v = table.at_path("watch.archive").value<std::string>()) config.archive = *v;

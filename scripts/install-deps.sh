@@ -19,7 +19,7 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev googletest libbenchmark-dev poppler-utils)
   packages+=(clang-16 libclang-rt-16-dev)  # the fuzzers (scripts/fuzz.sh)
-  packages+=(chromium)  # the review station's browser tests (tests/browser)
+  packages+=(chromium openssl)  # the review station's browser tests (tests/browser), its TLS test
   # Node.js and npm drive Chromium through playwright-core; a machine that has
   # its own Node.js (with npm) keeps it.
   if ! command -v npm >/dev/null; then packages+=(nodejs npm); fi

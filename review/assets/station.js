@@ -224,7 +224,7 @@ function drawBoxes() {
 // ---------------------------------------------------------------- dialogs
 
 // Opens the dialog; `ok(reason)` runs on Enter and may throw to show an error.
-function ask({title, body, reason, needsReason = true, ok}) {
+function ask({title, body, reason, needsReason = true, presets = null, ok}) {
   const dialog = $('dialog');
   $('dialog-title').textContent = title;
   $('dialog-body').replaceChildren(...(body ? [body] : []));
@@ -232,6 +232,7 @@ function ask({title, body, reason, needsReason = true, ok}) {
   $('dialog-reason').value = reason || '';
   $('dialog-error').textContent = '';
   ask.ok = ok;
+  ask.presets = presets;
   if (!dialog.open) dialog.showModal();
   const first = body && body.querySelector('input, select');
   (first || $('dialog-reason')).focus();
@@ -362,20 +363,26 @@ function merge() {
        reason: 'the same document', ok: (reason) => decide('merge', {other: next.id}, reason)});
 }
 
+const kRejectReasons = ['not for this facility', 'rescan requested'];
+
 function reject() {
-  const choices = pickList(['not for this facility', 'rescan requested'], (c) => c);
-  ask({title: 'Reject: 1 not for this facility, 2 rescan requested', body: null, reason: 'not for this facility',
-       ok: (reason) => decide('reject', {}, reason)});
-  $('dialog-body').replaceChildren(choices);
-  $('dialog-reason').addEventListener('keydown', function pick(e) {
-    if (e.key === '1' || e.key === '2') {
-      if ($('dialog-reason').value === '' || $('dialog-reason').value === 'not for this facility' ||
-          $('dialog-reason').value === 'rescan requested') {
-        e.preventDefault();
-        $('dialog-reason').value = e.key === '1' ? 'not for this facility' : 'rescan requested';
-      }
-    }
-  });
+  const body = el('ol');
+  kRejectReasons.forEach((r, i) => body.append(el('li', (i + 1) + ' — ' + r)));
+  ask({title: 'Reject this document (kept, listed for the scanning room)', body: null, reason: kRejectReasons[0],
+       presets: kRejectReasons, ok: (reason) => decide('reject', {}, reason)});
+  $('dialog-body').replaceChildren(body);
+}
+
+// In the reason field, 1, 2, ... choose a preset reason while the field holds
+// none of the person's own words.
+function presetKey(e) {
+  const presets = ask.presets || [];
+  const n = Number(e.key);
+  const value = $('dialog-reason').value;
+  if (n >= 1 && n <= presets.length && (value === '' || presets.includes(value))) {
+    e.preventDefault();
+    $('dialog-reason').value = presets[n - 1];
+  }
 }
 
 function findFiled() {
@@ -451,7 +458,8 @@ function onKey(e) {
 }
 
 // What is on screen, for the browser tests (no patient data: ids and numbers).
-window.chartroomState = () => ({doc: state.doc && state.doc.id, page: state.page, index: state.index,
+window.chartroomState = () => ({doc: state.doc && state.doc.id, revision: state.doc && state.doc.revision,
+                                page: state.page, index: state.index,
                                 busy: state.busy || state.loading});
 
 document.addEventListener('DOMContentLoaded', async () => {
@@ -459,6 +467,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   $('logout').addEventListener('click', logout);
   $('dialog-form').addEventListener('submit', confirmDialog);
   $('dialog-cancel').addEventListener('click', () => $('dialog').close());
+  $('dialog-reason').addEventListener('keydown', presetKey);
   document.addEventListener('keydown', onKey);
   try {
     state.me = await api('GET', '/api/me');

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/config.h"
+#include "app/watch.h"
 #include "app/decide.h"
 
 namespace chartroom::app {
@@ -114,6 +115,36 @@ TEST_F(Decide, ConfigurationSetsTheTypeThresholdAndASiteModel) {
   EXPECT_NE(loaded.error().message.find("chartroom train-types"), std::string::npos) << loaded.error().message;
   std::ofstream(config) << "[classify]\ntype_threshold = 1.5\n";
   EXPECT_FALSE(load_config(config));
+}
+
+// A safety threshold that does not take effect is a misfile waiting to
+// happen: a mistyped key, an unknown section or a value of the wrong type is
+// an error naming the file, the line and the key it probably meant.
+TEST_F(Decide, UnknownKeysAndWrongTypesInTheConfigurationAreErrors) {
+  const fs::path config = dir_ / "chartroom.toml";
+  const auto error = [&](const std::string& text) {
+    std::ofstream(config) << text;
+    auto loaded = load_config(config);
+    EXPECT_FALSE(loaded) << text;
+    return loaded ? std::string() : loaded.error().message;
+  };
+  std::string message = error("[classify]\n\nfile_treshold = 0.99\n");
+  EXPECT_NE(message.find(config.string() + ", line 3"), std::string::npos) << message;
+  EXPECT_NE(message.find("file_treshold"), std::string::npos) << message;
+  EXPECT_NE(message.find("did you mean file_threshold?"), std::string::npos) << message;
+  message = error("[classify]\nfile_threshold = \"0.99\"\n");
+  EXPECT_NE(message.find("must be a number"), std::string::npos) << message;
+  message = error("[clasify]\nfile_threshold = 0.99\n");
+  EXPECT_NE(message.find("did you mean classify?"), std::string::npos) << message;
+  message = error("[classify]\nmrn_pattern = 12345678\n");
+  EXPECT_NE(message.find("text in quotes"), std::string::npos) << message;
+  message = error("[[scanner]]\nname = \"ward3\"\nfoldr = \"/srv/scans\"\n");
+  EXPECT_NE(message.find("did you mean folder?"), std::string::npos) << message;
+  EXPECT_FALSE(load_watch_config(config));
+
+  // Every setting the example documents is known.
+  auto example = load_config(fs::path(CHARTROOM_SOURCE_DIR) / "chartroom.example.toml");
+  EXPECT_TRUE(example) << example.error().message;
 }
 
 }  // namespace

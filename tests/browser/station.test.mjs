@@ -182,6 +182,29 @@ test('find a misfiled document and move it to its patient', async () => {
   cr(['audit', 'verify']);
 });
 
+test('rotate a page and reject a document', async () => {
+  await page.keyboard.press('q');  // back to the queue
+  await page.waitForSelector('#queue-list li.current');
+  const s = await current();
+  await waitForDocument(s.doc);
+  const revision = docById(s.doc).revision;
+  await page.keyboard.press('r');
+  await page.waitForFunction((r) => window.chartroomState().revision > r, revision);
+  assert.equal(docById(s.doc).revision, revision + 1, 'the page was turned in a new revision of the PDF');
+  await waitForDocument(s.doc);
+  await page.keyboard.press('x');
+  await page.waitForSelector('#dialog-reason:focus');
+  await page.keyboard.press('2');
+  assert.equal(await page.inputValue('#dialog-reason'), 'rescan requested');
+  await page.keyboard.press('Enter');
+  await waitDialogClosed();
+  assert.equal(docById(s.doc).state, 'rejected');
+  const rejected = json(['review', 'list', '--state', 'rejected']);
+  assert.ok(rejected.some((d) => d.id === s.doc), 'listed for the scanning room');
+  assert.equal(auditBy('rita', 'review reject')[0].reason, 'rescan requested');
+  assert.equal(auditBy('rita', 'review rotate').length, 1);
+});
+
 test('the keys are listed with ?', async () => {
   await page.keyboard.press('?');
   await page.waitForSelector('#help[open]');

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -283,6 +284,43 @@ TEST_F(StationTest, FailedLoginsAreRateLimited) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 429) << "even the right password, until the window passes";
   EXPECT_FALSE(res->get_header_value("Retry-After").empty());
+}
+
+TEST(StationTlsTest, UnderTlsTheCookieIsSecure) {
+  indexer::testing::TempDir tmp;
+  const auto cert = tmp.path() / "station.crt";
+  const auto key = tmp.path() / "station.key";
+  const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout '" +
+                           key.string() + "' -out '" + cert.string() + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0) << "openssl could not make a test certificate";
+  auto store = indexer::Store::open(tmp.path() / "store");
+  ASSERT_TRUE(store);
+  ASSERT_TRUE((*store)->add_user({"ada", Role::kAdmin, false, "", "setup"}, "ada-password-1"));
+  StationOptions options;
+  options.port = 0;
+  options.tls_cert = cert;
+  options.tls_key = key;
+  auto station = Station::create(**store, options);
+  ASSERT_TRUE(station) << station.error().message;
+  EXPECT_TRUE((*station)->tls());
+  std::thread server([&] { (void)(*station)->run(); });
+  httplib::SSLClient client("127.0.0.1", (*station)->port());
+  client.enable_server_certificate_verification(false);  // a self-signed test certificate
+  httplib::Result res = client.Get("/favicon.ico");
+  for (int i = 0; i < 100 && !res; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    res = client.Get("/favicon.ico");
+  }
+  res = client.Post("/api/login", json{{"user", "ada"}, {"password", "ada-password-1"}}.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->get_header_value("Set-Cookie").find("; Secure"), std::string::npos) << res->get_header_value("Set-Cookie");
+  // Plain HTTP to the TLS port gets nothing.
+  httplib::Client plain("127.0.0.1", (*station)->port());
+  auto refused = plain.Get("/api/me");
+  EXPECT_TRUE(!refused || refused->status != 200);
+  (*station)->stop();
+  server.join();
 }
 
 TEST(StationOptionsTest, ListensBeyondLoopbackOnlyWithTls) {

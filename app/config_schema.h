@@ -1,0 +1,15 @@
+// Private to app/: the check that chartroom.toml holds only known keys of the
+// right types (config_schema.cpp), run by load_config and load_watch_config.
+#pragma once
+
+#include <filesystem>
+
+#include <toml++/toml.h>
+
+#include "core/core.h"
+
+namespace chartroom::app {
+
+Status check_config_keys(const toml::table& table, const std::filesystem::path& path);
+
+}  // namespace chartroom::app
