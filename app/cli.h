@@ -26,7 +26,17 @@ struct Cli {
 // file is reported, and nullopt returned).
 std::optional<Config> config_from(const std::filesystem::path& path);
 
-// `review list|resolve|split|merge|set-type|rotate|reject|rematch`, `move`, `reprocess`.
+// A word where a command belongs that is none of them: says so, suggests the
+// nearest, and returns the exit status (2); nullopt when the line is for CLI11.
+std::optional<int> refuse_unknown_command(const CLI::App& app, int argc, char** argv);
+
+// How chartroom exits, for every command's --help.
+inline constexpr const char* kExitCodes =
+    "Exit status: 0 done (every page accounted for); 1 not all done: a page or batch could not be\n"
+    "filed, a decision was refused, the store could not be read or written, the audit log does\n"
+    "not verify (the message says which); 2 the command line or the configuration is wrong.";
+
+// `review list|resolve|split|merge|set-type|rotate|reject|rematch|serve`, `move`, `reprocess`.
 void add_review_commands(Cli& cli);
 // `users add|list|disable`, `audit verify|export`.
 void add_admin_commands(Cli& cli);

@@ -56,33 +56,10 @@ constexpr Key kKeys[] = {
     {"scanner", "duplex", Kind::kString},
 };
 
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // " (did you mean file_threshold?)" when one known word is close.
 std::string suggestion(std::string_view given, const std::vector<std::string>& known) {
-  std::string best;
-  std::size_t best_distance = 4;
-  for (const std::string& k : known) {
-    const std::size_t d = distance(given, k);
-    if (d < best_distance) {
-      best_distance = d;
-      best = k;
-    }
-  }
-  return best.empty() ? "" : " (did you mean " + best + "?)";
+  const auto best = nearest_word(given, known);
+  return best ? " (did you mean " + *best + "?)" : "";
 }
 
 bool has_kind(const toml::node& node, Kind kind) {

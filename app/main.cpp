@@ -1,5 +1,6 @@
 // chartroom: paper medical charts in, a searchable, correctly filed record out.
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -195,7 +196,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.05, 0.5))
       ->capture_default_str();
 
-  CLI11_PARSE(app, argc, argv);
+  // Every command's --help ends with the exit codes.
+  const std::function<void(CLI::App*)> add_footer = [&add_footer](CLI::App* command) {
+    command->footer(chartroom::app::kExitCodes);
+    for (CLI::App* sub : command->get_subcommands({})) add_footer(sub);
+  };
+  add_footer(&app);
+  if (auto refused = chartroom::app::refuse_unknown_command(app, argc, argv)) return *refused;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints the help, the version, or what was wrong
+    return code == 0 ? 0 : 2;
+  }
 
   using namespace chartroom::app;
   if (ingest->parsed()) {

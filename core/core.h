@@ -240,5 +240,9 @@ std::string to_upper_ascii(std::string_view text);
 std::string trim(std::string_view text);
 // The parts with `separator` between them ("a,b,c").
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// The word of `known` closest to `given` by edit distance, if it is at most
+// `max_edits` away ("file_treshold" -> "file_threshold"), for "did you mean".
+std::optional<std::string> nearest_word(std::string_view given, const std::vector<std::string>& known,
+                                        std::size_t max_edits = 3);
 
 }  // namespace chartroom

@@ -257,6 +257,22 @@ TEST_F(ReviewCli, AMistypedStoreIsRefusedAndNothingIsMade) {
   }
 }
 
+TEST_F(ReviewCli, AMistypedCommandIsNamedWithTheNearestOneAndExitsTwo) {
+  auto run = sh("documnets");
+  EXPECT_EQ(run.status, 2) << run.out;
+  EXPECT_NE(run.out.find("'documnets' is not a command"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Did you mean 'documents'?"), std::string::npos) << run.out;
+  run = sh("review lsit");
+  EXPECT_EQ(run.status, 2) << run.out;
+  EXPECT_NE(run.out.find("Did you mean 'list'?"), std::string::npos) << run.out;
+  run = sh("show");  // its document id is missing
+  EXPECT_EQ(run.status, 2) << run.out;
+  run = sh("ingest --help");
+  EXPECT_EQ(run.status, 0);
+  EXPECT_NE(run.out.find("Exit status: 0"), std::string::npos) << "the exit codes are in every --help";
+  EXPECT_NE(run.out.find("chartroom ingest "), std::string::npos) << "with an example";
+}
+
 TEST_F(ReviewCli, OnceTheStoreHasUsersOnlyTheirReviewersDecide) {
   const std::string filed = pages().at(source("note_b.tif") + "#0")["document"];
   auto run = test::run_shell("echo 'correct horse battery' | " + quote(test::chartroom_executable()) +
