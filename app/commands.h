@@ -26,7 +26,15 @@ int run_patients_import(const CommonOptions& common, const std::filesystem::path
 
 // Reading the store (app/read_commands.cpp); each read is audited.
 int run_pages(const CommonOptions& common);
-int run_documents(const CommonOptions& common);
+struct DocumentsArgs {
+  std::string state;    // filed, review or rejected; empty: all
+  std::string patient;  // MRN
+  std::string type;     // a document type label
+  std::string since;    // YYYY-MM-DD
+  int limit = 0;        // 0: all
+  int offset = 0;
+};
+int run_documents(const CommonOptions& common, const DocumentsArgs& args);
 int run_search(const CommonOptions& common, const std::string& query, int limit);
 int run_show(const CommonOptions& common, const std::string& id, bool with_text);
 struct ReviewListArgs {

@@ -56,7 +56,7 @@ class Ingest {
                        std::string reason);
   // reprocess: the pages of a file seen before that are already in a document
   // (filed, in review, rejected) or were a separator sheet: they are not read again.
-  std::set<int> kept_pages(const std::string& hash);
+  Result<std::set<int>> kept_pages(const std::string& hash);
   // Decodes a batch page by page and hands the pages to the workers.
   void produce(const scanners::Batch& input);
   // A page an earlier run took to `read` (its page PDF still in store/work) or

@@ -137,7 +137,19 @@ int main(int argc, char** argv) {
   add_store(status);
   add_json(status, "JSON (fields documented in docs/json.md)");
 
-  auto* documents = app.add_subcommand("documents", "Filed documents and documents in review");
+  chartroom::app::DocumentsArgs documents_args;
+  auto* documents = app.add_subcommand("documents",
+                                       "Filed documents, documents in review and rejected ones, oldest first; the\n"
+                                       "filters are answered by the store's database.\n"
+                                       "  chartroom documents --patient 00012345\n"
+                                       "  chartroom documents --state review --since 2026-11-01 --limit 50");
+  documents->add_option("--state", documents_args.state, "filed, review or rejected");
+  documents->add_option("--patient", documents_args.patient, "Only this patient's (MRN)");
+  documents->add_option("--type", documents_args.type, "Only this document type (progress_note, lab_result, ...)");
+  documents->add_option("--since", documents_args.since, "Received on this day (YYYY-MM-DD, UTC) or later");
+  documents->add_option("--limit", documents_args.limit, "At most this many")->check(CLI::PositiveNumber);
+  documents->add_option("--offset", documents_args.offset, "Skip the first N (the next page)")
+      ->check(CLI::NonNegativeNumber);
   add_store(documents);
   add_json(documents, "JSON array (fields documented in docs/json.md)");
 
@@ -226,7 +238,7 @@ int main(int argc, char** argv) {
   if (pages->parsed()) return run_pages(common);
   if (status->parsed()) return run_status(common);
   if (watch->parsed()) return run_watch(common, watch_store->count() > 0, watch_config);
-  if (documents->parsed()) return run_documents(common);
+  if (documents->parsed()) return run_documents(common, documents_args);
   if (search->parsed()) return run_search(common, query, limit);
   if (show->parsed()) return run_show(common, id, with_text);
   if (train_types->parsed()) return run_train_types(types_in, types_out, types_holdout);

@@ -120,7 +120,12 @@ void Ingest::produce(const scanners::Batch& input) {
     }
     std::set<int> kept;
     if (!already_filed && options_.reprocess) {
-      kept = kept_pages(*hash);
+      auto placed = kept_pages(*hash);
+      if (!placed) {  // not knowing which pages are filed, reading any again could file one twice
+        fail_batch(*batch, placed.error());
+        continue;
+      }
+      kept = std::move(*placed);
       std::lock_guard store_lock(store_mutex_);
       auto status = store_.file_by_hash(*hash);
       if (!kept.empty() && status && status->has_value() && std::cmp_less_equal((*status)->pages, kept.size())) {
@@ -240,11 +245,11 @@ void Ingest::produce(const scanners::Batch& input) {
   seal(batch);
 }
 
-std::set<int> Ingest::kept_pages(const std::string& hash) {
+Result<std::set<int>> Ingest::kept_pages(const std::string& hash) {
   std::lock_guard store_lock(store_mutex_);
   std::set<int> kept;
   auto pages = store_.file_pages(hash);
-  if (!pages) return kept;  // read again in full; filing refuses what is decided (file_batch)
+  if (!pages) return std::unexpected(pages.error());
   for (const indexer::PageRow& page : *pages) {
     if (page.document || page.state == PageState::kSeparator || page.state == PageState::kFiled ||
         page.state == PageState::kReview || page.state == PageState::kRejected) {

@@ -50,16 +50,34 @@ int run_pages(const CommonOptions& common) {
   return 0;
 }
 
-int run_documents(const CommonOptions& common) {
+int run_documents(const CommonOptions& common, const DocumentsArgs& args) {
+  indexer::DocumentQuery query;
+  if (!args.state.empty()) {
+    query.state = parse_document_state(args.state);
+    if (!query.state || *query.state == DocumentState::kMerged) {
+      std::cerr << "chartroom: --state must be filed, review or rejected\n";
+      return 2;
+    }
+  }
+  const bool day = args.since.size() == 10 && args.since[4] == '-' && args.since[7] == '-';
+  if (!args.since.empty() && !day) {
+    std::cerr << "chartroom: --since takes a day, YYYY-MM-DD (example: --since 2026-11-01)\n";
+    return 2;
+  }
+  query.patient = args.patient;
+  query.type = args.type;
+  query.since = args.since;
+  query.limit = args.limit;
+  query.offset = args.offset;
   auto store = open_existing_store(common);
   if (!store) return 1;
-  auto documents = store->documents();
+  auto documents = store->find_documents(query);
   if (!documents) {
     print_error(documents.error());
     return 1;
   }
-  if (!audited(*store, {"", "list documents", "", std::to_string(documents->size()) + " documents listed", "",
-                        {"*"}})) {
+  if (!audited(*store, {"", "list documents", args.patient, std::to_string(documents->size()) + " documents listed", "",
+                        args.patient.empty() ? std::vector<std::string>{"*"} : std::vector<std::string>{args.patient}})) {
     return 1;
   }
   if (common.json) {

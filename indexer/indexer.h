@@ -162,6 +162,16 @@ struct QueueQuery {
   int offset = 0;
 };
 
+// `chartroom documents` with its filters, answered by the database.
+struct DocumentQuery {
+  std::optional<DocumentState> state;  // none: every state but merged
+  std::string patient;                 // an MRN, or empty
+  std::string type;                    // a document type label, or empty
+  std::string since;                   // YYYY-MM-DD (UTC): received that day or later; or empty
+  int limit = 0;                       // 0: no limit
+  int offset = 0;
+};
+
 struct QueueCounts {
   int total = 0;  // documents in review
   std::vector<std::pair<std::string, int>> kinds;  // documents with a reason of each kind (kReviewKinds order)
@@ -361,6 +371,8 @@ class Store {
   // split and merge), and a patient's documents newest first (to find a misfile).
   Result<std::vector<DocumentRow>> batch_documents(std::string_view batch, int limit);
   Result<std::vector<DocumentRow>> patient_documents(std::string_view mrn, int limit);
+  // Documents that pass every filter given, oldest first.
+  Result<std::vector<DocumentRow>> find_documents(const DocumentQuery& query);
   // Documents in one state, oldest first (the review queue, the rejected list).
   Result<std::vector<DocumentRow>> documents_in_state(DocumentState state);
   Result<std::optional<DocumentRow>> document(std::string_view id);

@@ -1,6 +1,7 @@
-// The review queue as the review station reads it: pages of documents and
-// counts, answered by SQLite through the (state, created_at) index, so a
-// store of 100,000 documents in review answers as fast as one of ten.
+// Listings answered by the database, never by filtering in memory: the review
+// queue as the review station pages through it (one covering index, so a
+// store of 100,000 documents in review answers as fast as one of ten), a
+// batch's and a patient's documents, and `chartroom documents` with filters.
 #include <algorithm>
 #include <string>
 
@@ -72,6 +73,19 @@ Result<std::vector<DocumentRow>> Store::patient_documents(std::string_view mrn, 
                                 "listing a patient's documents");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, mrn).bind(2, std::clamp(limit, 1, 1000));
+  return collect_documents(*stmt);
+}
+
+Result<std::vector<DocumentRow>> Store::find_documents(const DocumentQuery& query) {
+  auto stmt = impl_->db.prepare(
+      std::string(kDocumentColumns) +
+          "WHERE state != 'merged' AND (?1 = '' OR state = ?1) AND (?2 = '' OR patient_mrn = ?2) AND "
+          "(?3 = '' OR doc_type = ?3) AND (?4 = '' OR created_at >= ?4) ORDER BY created_at, id LIMIT ?5 OFFSET ?6",
+      "listing documents");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, query.state ? std::string(document_state_name(*query.state)) : std::string());
+  stmt->bind(2, query.patient).bind(3, query.type).bind(4, query.since);
+  stmt->bind(5, query.limit > 0 ? query.limit : -1).bind(6, std::max(0, query.offset));
   return collect_documents(*stmt);
 }
 

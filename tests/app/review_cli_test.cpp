@@ -257,6 +257,26 @@ TEST_F(ReviewCli, AMistypedStoreIsRefusedAndNothingIsMade) {
   }
 }
 
+TEST_F(ReviewCli, DocumentsAreFilteredAndPagedByTheStore) {
+  const auto all = json("documents");
+  ASSERT_GE(all.size(), 3U);
+  for (const auto& d : json("documents --state review")) EXPECT_EQ(d["state"], "review");
+  const std::string mrn1 = (*patients_)[1].mrn;
+  const auto theirs = json("documents --patient " + mrn1);
+  ASSERT_EQ(theirs.size(), 1U) << theirs.dump();
+  EXPECT_EQ(theirs[0]["patient"]["mrn"], mrn1);
+  const auto first = json("documents --limit 1");
+  ASSERT_EQ(first.size(), 1U);
+  EXPECT_EQ(first[0]["id"], all[0]["id"]);
+  const auto second = json("documents --limit 1 --offset 1");
+  ASSERT_EQ(second.size(), 1U);
+  EXPECT_EQ(second[0]["id"], all[1]["id"]);
+  EXPECT_TRUE(json("documents --since 2999-01-01").empty());
+  EXPECT_EQ(json("documents --since 2000-01-01").size(), all.size());
+  EXPECT_EQ(cmd("documents --since yesterday").status, 2);
+  EXPECT_EQ(cmd("documents --state merged").status, 2);
+}
+
 TEST_F(ReviewCli, AMistypedCommandIsNamedWithTheNearestOneAndExitsTwo) {
   auto run = sh("documnets");
   EXPECT_EQ(run.status, 2) << run.out;

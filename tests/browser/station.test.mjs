@@ -183,8 +183,11 @@ test('find a misfiled document and move it to its patient', async () => {
 });
 
 test('rotate a page and reject a document', async () => {
-  await page.keyboard.press('q');  // back to the queue
-  await page.waitForSelector('#queue-list li.current');
+  await page.keyboard.press('q');  // back to the queue, its first document on screen
+  await page.waitForFunction(() => {
+    const s = window.chartroomState();
+    return s.index === 0 && !s.busy && s.doc;
+  });
   const s = await current();
   await waitForDocument(s.doc);
   const revision = docById(s.doc).revision;

@@ -135,21 +135,18 @@ TEST_F(Migration, AVersion4StoreReachesVersion6WithItsPagesKept) {
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {
   auto store = Store::open(tmp_.path());
   ASSERT_TRUE(store) << store.error().message;
-  Decision resolve;
-  resolve.kind = DecisionKind::kResolve;
-  resolve.document = "d2review";
-  resolve.actor = "alice";
-  resolve.reason = "MRN misread; the name and date of birth are Rick Roe's";
-  resolve.mrn = "M2";
-  auto resolved = (*store)->decide(resolve);
+  const auto decide = [&](DecisionKind kind, const std::string& id, const std::string& reason) {
+    Decision d;
+    d.kind = kind;
+    d.document = id;
+    d.actor = "alice";
+    d.reason = reason;
+    d.mrn = "M2";
+    return (*store)->decide(d);
+  };
+  auto resolved = decide(DecisionKind::kResolve, "d2review", "MRN misread; the name and date of birth are Rick Roe's");
   ASSERT_TRUE(resolved) << resolved.error().message;
-  Decision move;
-  move.kind = DecisionKind::kMove;
-  move.document = "d1filed";
-  move.actor = "alice";
-  move.reason = "misfiled";
-  move.mrn = "M2";
-  auto moved = (*store)->decide(move);
+  auto moved = decide(DecisionKind::kMove, "d1filed", "misfiled");
   ASSERT_TRUE(moved) << moved.error().message;
   auto d1 = (*store)->document("d1filed");
   ASSERT_TRUE(d1 && d1->has_value());
