@@ -81,6 +81,16 @@ async function waitForDocument(id) {
   }, id);
   await page.waitForFunction(() => document.getElementById('page-img').complete);
 }
+// The queue's first document on screen, loaded (the list is drawn before the document arrives).
+async function waitForQueueDocument() {
+  await page.waitForFunction(() => {
+    const s = window.chartroomState && window.chartroomState();
+    return s && s.index === 0 && !s.busy && s.doc;
+  });
+  const s = await current();
+  await waitForDocument(s.doc);
+  return s;
+}
 async function waitDialogClosed() {
   await page.waitForFunction(() => !document.getElementById('dialog').open);
 }
@@ -95,10 +105,8 @@ test('a reviewer logs in and sees the queue', async () => {
   await page.keyboard.press('Tab');
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
-  await page.waitForSelector('#queue-list li.current');
-  const s = await current();
+  const s = await waitForQueueDocument();
   assert.ok(s.doc, 'a document is on screen after login');
-  await waitForDocument(s.doc);
   await page.screenshot({ path: join(shots, '1-queue.png') });
   const title = await page.title();
   assert.equal(title, 'chartroom review', 'no patient data in the title');
@@ -184,12 +192,7 @@ test('find a misfiled document and move it to its patient', async () => {
 
 test('rotate a page and reject a document', async () => {
   await page.keyboard.press('q');  // back to the queue, its first document on screen
-  await page.waitForFunction(() => {
-    const s = window.chartroomState();
-    return s.index === 0 && !s.busy && s.doc;
-  });
-  const s = await current();
-  await waitForDocument(s.doc);
+  const s = await waitForQueueDocument();
   const revision = docById(s.doc).revision;
   await page.keyboard.press('r');
   await page.waitForFunction((r) => window.chartroomState().revision > r, revision);
