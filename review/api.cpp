@@ -171,17 +171,6 @@ void page_image(Context& ctx, const Session& session, const httplib::Request& re
   res.set_content(std::move(*png), "image/png");
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 bool is_date(const std::string& s) {
   return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
          std::ranges::all_of(s, [](char c) { return c == '-' || std::isdigit(static_cast<unsigned char>(c)); });
@@ -189,7 +178,7 @@ bool is_date(const std::string& s) {
 
 // POST /api/patients {"query": "DOE, JANE" | "1980-02-29" | "00012345"}: the patient index.
 void patients(Context& ctx, const Session& session, const httplib::Request& req, httplib::Response& res) {
-  const std::string query = trimmed(body_json(req).value("query", ""));
+  const std::string query = trim(body_json(req).value("query", ""));
   if (query.size() < 2) {
     send_error(res, 400, "Type at least two characters: a family name, a date of birth (YYYY-MM-DD) or an MRN.");
     return;
@@ -199,11 +188,11 @@ void patients(Context& ctx, const Session& session, const httplib::Request& req,
   if (is_date(query)) {
     if (auto ps = ctx.store.patients_by_birth_date(query, 20)) found.insert(found.end(), ps->begin(), ps->end());
   } else {
-    const std::string family = upper(trimmed(query.substr(0, query.find(','))));
-    const std::string given = query.find(',') == std::string::npos ? "" : upper(trimmed(query.substr(query.find(',') + 1)));
+    const std::string family = to_upper_ascii(trim(query.substr(0, query.find(','))));
+    const std::string given = query.find(',') == std::string::npos ? "" : to_upper_ascii(trim(query.substr(query.find(',') + 1)));
     if (auto ps = ctx.store.patients_by_family_name(family, 50)) {
       for (const Patient& p : *ps) {
-        if (given.empty() || upper(p.given_name).starts_with(given)) found.push_back(p);
+        if (given.empty() || to_upper_ascii(p.given_name).starts_with(given)) found.push_back(p);
       }
     }
   }
@@ -224,7 +213,7 @@ void patients(Context& ctx, const Session& session, const httplib::Request& req,
 // POST /api/find {"query": MRN | document id (4+ characters) | words}: filed
 // documents, to correct a misfile.
 void find(Context& ctx, const Session& session, const httplib::Request& req, httplib::Response& res) {
-  const std::string query = trimmed(body_json(req).value("query", ""));
+  const std::string query = trim(body_json(req).value("query", ""));
   if (query.size() < 2) {
     send_error(res, 400, "Type an MRN, the first characters of a document id, or words from the document.");
     return;
@@ -291,11 +280,11 @@ void decide(Context& ctx, const Session& session, const httplib::Request& req, h
   d.kind = *kind;
   d.document = body.value("id", "");
   d.other = body.value("other", "");
-  d.mrn = trimmed(body.value("mrn", ""));
+  d.mrn = trim(body.value("mrn", ""));
   d.label = body.value("label", "");
   d.page = body.value("page", 0);
   d.degrees = body.value("degrees", 0);
-  d.reason = trimmed(body.value("reason", ""));
+  d.reason = trim(body.value("reason", ""));
   d.actor = session.user;
   if (d.kind == indexer::DecisionKind::kRotate && d.reason.empty()) d.reason = "page turned upright";
   if (!d.label.empty() && std::ranges::find(ctx.options.type_labels, d.label) == ctx.options.type_labels.end()) {
