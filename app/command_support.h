@@ -3,6 +3,7 @@
 // an empty new store), printing errors, and auditing what was shown.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +21,11 @@ void print_error(const Error& error);
 // be shown.
 bool audited(indexer::Store& store, indexer::AuditEntry entry);
 
-// Opens the store, creating it if needed (ingest, watch, patients import).
+// Opens the store for ingest and patients import: it is made only when asked
+// (--create); a mistyped --store must not start a second, empty store.
 std::unique_ptr<indexer::Store> open_store(const CommonOptions& common);
+// Whether `folder` holds a store (its chartroom.db).
+bool is_store(const std::filesystem::path& folder);
 // Opens a store that must exist already; otherwise says so and names the folder.
 std::unique_ptr<indexer::Store> open_existing_store(const CommonOptions& common);
 

@@ -1,9 +1,6 @@
 #include "app/commands.h"
 
-#include "app/command_support.h"
-#include "app/identity.h"
-#include "app/rematch.h"
-
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,10 +12,11 @@
 #include <map>
 #include <sstream>
 
-#include <fmt/format.h>
-
+#include "app/command_support.h"
+#include "app/identity.h"
 #include "app/json_output.h"
 #include "app/progress.h"
+#include "app/rematch.h"
 #include "app/status.h"
 #include "capture/capture.h"
 #include "review/review.h"
@@ -67,7 +65,9 @@ bool audited(indexer::Store& store, indexer::AuditEntry entry) {
   return true;
 }
 
-std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
+namespace {
+
+std::unique_ptr<indexer::Store> open_any_store(const CommonOptions& common) {
   auto store = indexer::Store::open(common.store);
   if (!store) {
     print_error(store.error());
@@ -76,15 +76,32 @@ std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
   return std::move(*store);
 }
 
-std::unique_ptr<indexer::Store> open_existing_store(const CommonOptions& common) {
+}  // namespace
+
+bool is_store(const fs::path& folder) {
   std::error_code ec;
-  if (!fs::is_regular_file(common.store / "chartroom.db", ec)) {
+  return fs::is_regular_file(folder / "chartroom.db", ec);
+}
+
+std::unique_ptr<indexer::Store> open_store(const CommonOptions& common) {
+  if (!common.create && !is_store(common.store)) {
     std::cerr << "chartroom: " << common.store.string()
-              << " is not a chartroom store (it has no chartroom.db); check --store or CHARTROOM_STORE. "
-                 "A store is made by the first `chartroom ingest` or `chartroom patients import` into it.\n";
+              << " is not a chartroom store yet (it has no chartroom.db); nothing was written there.\n"
+                 "If this is a new store, run the same command again with --create. If you meant an existing "
+                 "store, check --store or CHARTROOM_STORE.\n";
     return nullptr;
   }
-  return open_store(common);
+  return open_any_store(common);
+}
+
+std::unique_ptr<indexer::Store> open_existing_store(const CommonOptions& common) {
+  if (!is_store(common.store)) {
+    std::cerr << "chartroom: " << common.store.string()
+              << " is not a chartroom store (it has no chartroom.db); check --store or CHARTROOM_STORE. "
+                 "A new store is made with --create by `chartroom patients import` or `chartroom ingest`.\n";
+    return nullptr;
+  }
+  return open_any_store(common);
 }
 
 std::optional<std::string> find_document_id(indexer::Store& store, const std::string& given) {

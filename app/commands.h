@@ -14,6 +14,8 @@ namespace chartroom::app {
 struct CommonOptions {
   std::filesystem::path store = "chartroom-store";
   bool json = false;
+  // --create (ingest, watch, patients import): make the store if it is not one yet.
+  bool create = false;
 };
 
 int run_ingest(const CommonOptions& common, const std::vector<std::filesystem::path>& inputs, Config config);

@@ -1,9 +1,8 @@
 // chartroom: paper medical charts in, a searchable, correctly filed record out.
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 #include "app/cli.h"
 #include "app/commands.h"
@@ -59,11 +58,15 @@ int main(int argc, char** argv) {
     command->add_option("--store", common.store, "The records store folder (it must exist)")
         ->capture_default_str();
   };
-  // ingest, watch and patients import make the store when it is not there yet.
-  const auto creates_store = [](CLI::App* command) {
-    command->get_option("--store")->description("The records store folder (made if it does not exist yet)");
+  // ingest, watch and patients import make a new store, but only when asked.
+  const auto creates_store = [&common](CLI::App* command) {
+    command->get_option("--store")->description("The records store folder (it must exist, unless --create)");
+    command->add_flag("--create", common.create,
+                      "Make the store folder if it is not a store yet (the first run into a new store)");
   };
-  auto add_json = [&](CLI::App* command, const char* what) { command->add_flag("--json", common.json, what); };
+  auto add_json = [&](CLI::App* command, const char* what) {
+    command->add_flag("--json", common.json, what);
+  };
   chartroom::app::Cli cli{app, common, add_store, add_json, {}};
 
   // ingest
@@ -91,7 +94,9 @@ int main(int argc, char** argv) {
   add_json(ingest, "Print the reconciliation report as JSON");
 
   // patients import
-  auto* patients = app.add_subcommand("patients", "The patient index");
+  auto* patients = app.add_subcommand("patients",
+                                      "The patient index: load it, list it, find a patient\n"
+                                      "  chartroom patients import roster.csv --store /srv/charts");
   patients->require_subcommand(1);
   std::filesystem::path roster;
   std::string format;
@@ -112,7 +117,12 @@ int main(int argc, char** argv) {
   add_store(import);
   creates_store(import);
 
-  auto* pages = app.add_subcommand("pages", "Every input page ever seen and what became of it");
+  auto* pages =
+      app.add_subcommand("pages",
+                         "Every input page ever seen and what became of it: filed (document and page),\n"
+                         "in review, quarantined with the reason, or dropped as a blank back side.\n"
+                         "  chartroom pages --store /srv/charts\n"
+                         "  chartroom pages --json --store /srv/charts > pages.json");
   add_store(pages);
   add_json(pages, "JSON array (fields documented in docs/json.md)");
 
@@ -127,13 +137,17 @@ int main(int argc, char** argv) {
       "  chartroom watch --config /etc/chartroom/chartroom.toml --store /srv/charts");
   watch->add_option("--config", watch_config, "chartroom.toml with [watch] and one [[scanner]] per folder")
       ->required();
-  auto* watch_store = watch->add_option("--store", common.store, "The records store folder (or [watch] store)");
+  auto* watch_store =
+      watch->add_option("--store", common.store,
+                        "The records store folder (or [watch] store); a store named in the\n"
+                        "config is made at the first start, one given here only with --create");
+  watch->add_flag("--create", common.create, "Make the --store folder if it is not a store yet");
 
-  auto* status = app.add_subcommand(
-      "status",
-      "The page queue: pages waiting by step, pages finished, throughput, recent errors\n"
-      "and the oldest waiting file. Safe to run while ingest or watch is working.\n"
-      "  chartroom status --store /srv/charts");
+  auto* status =
+      app.add_subcommand("status",
+                         "The page queue: pages waiting by step, pages finished, throughput, recent errors\n"
+                         "and the oldest waiting file. Safe to run while ingest or watch is working.\n"
+                         "  chartroom status --store /srv/charts");
   add_store(status);
   add_json(status, "JSON (fields documented in docs/json.md)");
 

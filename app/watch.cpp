@@ -2,6 +2,7 @@
 // one ingest at a time on a worker thread, archiving of finished originals.
 #include "app/watch.h"
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -14,8 +15,7 @@
 #include <memory>
 #include <thread>
 
-#include <fmt/format.h>
-
+#include "app/command_support.h"
 #include "app/pipeline.h"
 #include "app/watch_internal.h"
 #include "capture/capture.h"
@@ -28,15 +28,25 @@ namespace detail {
 
 int Daemon::run() {
   if (!load()) return 2;
+  // A store named in the config is the site's own and is made at the first
+  // start; one from --store (a typo?) only with --create.
+  const bool may_create = common_.create || (!store_given_ && !watch_.store.empty());
+  if (!may_create && !is_store(store_path_)) {
+    log_event(LogLevel::kError, "store_missing",
+              {{"message", store_path_.string() +
+                               " is not a chartroom store yet; nothing was written there. Name "
+                               "the store in the config ([watch] store) or start once with --create"}});
+    return 1;
+  }
   auto store = indexer::Store::open(store_path_);
   if (!store) {
-    log_event("error", "store_open_failed", "message=\"" + store.error().message + "\"");
+    log_event(LogLevel::kError, "store_open_failed", {{"message", store.error().message}});
     return 1;
   }
   store_ = std::move(*store);
   auto pool = ocr::EnginePool::create(config_.ingest.workers, config_.ingest.ocr);
   if (!pool) {
-    log_event("error", "ocr_failed", "message=\"" + pool.error().message + "\"");
+    log_event(LogLevel::kError, "ocr_failed", {{"message", pool.error().message}});
     return 1;
   }
   pool_ = std::move(*pool);
@@ -49,14 +59,16 @@ int Daemon::run() {
   const int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
   inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
   if (signal_fd < 0 || inotify_fd_ < 0) {
-    log_event("error", "setup_failed", "message=\"cannot create signalfd/inotify: " + std::string(std::strerror(errno)) + "\"");
+    log_event(LogLevel::kError, "setup_failed",
+              {{"message", "cannot create signalfd/inotify: " + std::string(std::strerror(errno))}});
     return 1;
   }
   add_watches();
-  log_event("info", "started",
-            fmt::format("scanners={} workers={} rescan_seconds={}", config_.ingest.workers > 0 ? trackers_.size() : 0,
-                        config_.ingest.workers, watch_.rescan_seconds));
-  sd_notify("READY=1\nSTATUS=watching scanner folders");
+  log_event(LogLevel::kInfo, "started",
+            {{"scanners", config_.ingest.workers > 0 ? trackers_.size() : 0},
+             {"workers", config_.ingest.workers},
+             {"rescan_seconds", watch_.rescan_seconds}});
+  notify_systemd("READY=1\nSTATUS=watching scanner folders");
   std::uint64_t watchdog_usec = 0;
   if (const char* w = std::getenv("WATCHDOG_USEC")) watchdog_usec = std::strtoull(w, nullptr, 10);
   auto last_ping = std::chrono::steady_clock::now();
@@ -76,8 +88,9 @@ int Daemon::run() {
         } else if (!stopping) {
           stopping = true;
           stop_ = true;  // the pipeline parks what it has not started
-          log_event("info", "stopping", fmt::format("signal={} in_flight_batches={}", info.ssi_signo, in_flight_));
-          sd_notify("STOPPING=1");
+          log_event(LogLevel::kInfo, "stopping",
+                    {{"signal", info.ssi_signo}, {"in_flight_batches", in_flight_.load()}});
+          notify_systemd("STOPPING=1");
         }
       }
     }
@@ -92,19 +105,23 @@ int Daemon::run() {
       stalled_ = stalled;
       if (stalled) {
         ++errors_;
-        log_event("error", "stalled",
-                  fmt::format("seconds_without_progress={} in_flight_batches={} message=\"no page finished for {} s; "
-                              "the systemd watchdog is no longer answered, so systemd restarts the service\"",
-                              std::chrono::duration_cast<std::chrono::seconds>(quiet).count(), in_flight_.load(),
-                              watch_.stall_seconds));
-        sd_notify("STATUS=stalled: no page finished lately; waiting for the watchdog to restart the service");
+        const auto quiet_seconds = std::chrono::duration_cast<std::chrono::seconds>(quiet).count();
+        log_event(
+            LogLevel::kError, "stalled",
+            {{"seconds_without_progress", quiet_seconds},
+             {"in_flight_batches", in_flight_.load()},
+             {"message", fmt::format("no page finished for {} s; the systemd watchdog is no longer answered, "
+                                     "so systemd restarts the service",
+                                     watch_.stall_seconds)}});
+        notify_systemd(
+            "STATUS=stalled: no page finished lately; waiting for the watchdog to restart the service");
       } else {
-        log_event("info", "progressing_again", fmt::format("in_flight_batches={}", in_flight_.load()));
-        sd_notify("STATUS=watching scanner folders");
+        log_event(LogLevel::kInfo, "progressing_again", {{"in_flight_batches", in_flight_.load()}});
+        notify_systemd("STATUS=watching scanner folders");
       }
     }
     if (watchdog_usec > 0 && !stalled && now - last_ping >= std::chrono::microseconds(watchdog_usec / 2)) {
-      sd_notify("WATCHDOG=1");
+      notify_systemd("WATCHDOG=1");
       last_ping = now;
     }
     if (worker_.joinable() && !busy_) {
@@ -113,9 +130,9 @@ int Daemon::run() {
       dirty = true;
     }
     if (reload_pending && !busy_ && !worker_.joinable()) {
-      sd_notify("RELOADING=1");
+      notify_systemd("RELOADING=1");
       reload();
-      sd_notify("READY=1");
+      notify_systemd("READY=1");
       reload_pending = false;
       dirty = true;
     }
@@ -133,7 +150,7 @@ int Daemon::run() {
   }
   if (worker_.joinable()) worker_.join();
   write_status();
-  log_event("info", "stopped", "");
+  log_event(LogLevel::kInfo, "stopped");
   ::close(signal_fd);
   ::close(inotify_fd_);
   return 0;
@@ -142,12 +159,12 @@ int Daemon::run() {
 bool Daemon::load() {
   auto config = load_config(config_path_);
   if (!config) {
-    log_event("error", "config_invalid", "message=\"" + config.error().message + "\"");
+    log_event(LogLevel::kError, "config_invalid", {{"message", config.error().message}});
     return false;
   }
   auto watch = load_watch_config(config_path_);
   if (!watch) {
-    log_event("error", "config_invalid", "message=\"" + watch.error().message + "\"");
+    log_event(LogLevel::kError, "config_invalid", {{"message", watch.error().message}});
     return false;
   }
   config_ = std::move(*config);
@@ -176,10 +193,10 @@ bool Daemon::load() {
 void Daemon::reload() {
   failed_.clear();  // their trackers may go; what failed is looked at afresh
   if (load()) {
-    log_event("info", "reloaded", fmt::format("scanners={}", trackers_.size()));
+    log_event(LogLevel::kInfo, "reloaded", {{"scanners", trackers_.size()}});
     add_watches();
   } else {
-    log_event("warning", "reload_failed", "message=\"kept the previous configuration\"");
+    log_event(LogLevel::kWarning, "reload_failed", {{"message", "kept the previous configuration"}});
   }
 }
 
@@ -189,8 +206,9 @@ void Daemon::add_watches() {
     const int wd = ::inotify_add_watch(inotify_fd_, folder.c_str(),
                                        IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MODIFY | IN_ATTRIB);
     if (wd < 0 && !warned_[name]) {
-      log_event("warning", "folder_not_watched",
-                fmt::format("scanner={} message=\"{}; periodic rescans only\"", name, std::strerror(errno)));
+      log_event(
+          LogLevel::kWarning, "folder_not_watched",
+          {{"scanner", name}, {"message", std::string(std::strerror(errno)) + "; periodic rescans only"}});
       warned_[name] = true;
     }
   }
@@ -217,21 +235,36 @@ void Daemon::start_jobs() {
   mark_progress();
   options.on_progress = [mark_progress](int) { mark_progress(); };
   options.on_batch_done = [mark_progress](const std::string&) { mark_progress(); };
-  worker_ = std::thread([this, collection = std::move(collection), options = std::move(options)]() mutable {
+  // Error messages name the files they failed on; the log must not.
+  std::vector<fs::path> files;
+  std::vector<fs::path> folders;
+  for (const auto& batch : collection.batches) {
+    for (const auto& file : batch.files) files.push_back(file.path);
+  }
+  for (const auto& [name, tracker] : trackers_) folders.push_back(tracker->profile().folder);
+  worker_ = std::thread([this, collection = std::move(collection), options = std::move(options),
+                         files = std::move(files), folders = std::move(folders)]() mutable {
     const auto start = std::chrono::steady_clock::now();
     auto report = ingest(*store_, collection, options, *pool_);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (report) {
-      log_event("info", "ingested",
-                fmt::format("batches={} pages={} filed={} review={} quarantined={} blank={} resumed={} "
-                            "documents_filed={} documents_review={} failures={} seconds={:.1f}",
-                            report->batches, report->pages, report->pages_filed, report->pages_review,
-                            report->pages_quarantined, report->pages_blank, report->pages_resumed,
-                            report->documents_filed, report->documents_review, report->failures.size(), seconds));
+      log_event(LogLevel::kInfo, "ingested",
+                {{"batches", report->batches},
+                 {"pages", report->pages},
+                 {"filed", report->pages_filed},
+                 {"review", report->pages_review},
+                 {"quarantined", report->pages_quarantined},
+                 {"blank", report->pages_blank},
+                 {"resumed", report->pages_resumed},
+                 {"documents_filed", report->documents_filed},
+                 {"documents_review", report->documents_review},
+                 {"failures", report->failures.size()},
+                 {"seconds", fmt::format("{:.1f}", seconds)}});
       if (!report->failures.empty()) ++errors_;
     } else {
       ++errors_;
-      log_event("error", "ingest_failed", "message=\"" + report.error().message + "\"");
+      log_event(LogLevel::kError, "ingest_failed",
+                {{"message", without_names(report.error().message, files, folders)}});
     }
     busy_ = false;
   });

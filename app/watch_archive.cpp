@@ -1,8 +1,8 @@
 // Archiving in `chartroom watch`: the originals of a batch whose every page is
 // terminal move to ARCHIVE/DAY/SCANNER/HASH/NAME, never lost on the way.
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "app/watch_internal.h"
 
@@ -67,15 +67,19 @@ void Daemon::finish_jobs() {
       const fs::path to = watch_.archive / day / job.scanner / *hash / file.path.filename();
       if (auto moved = move_file(file.path, to); !moved) {
         all_done = false;
-        log_event("error", "archive_failed", fmt::format("scanner={} file_hash={} message=\"{}\"", job.scanner,
-                                                         hash->substr(0, 16), moved.error().message));
+        log_event(LogLevel::kError, "archive_failed",
+                  {{"scanner", job.scanner},
+                   {"file_hash", hash->substr(0, 16)},
+                   {"message", without_names(moved.error().message, {file.path, to},
+                                             {job.tracker->profile().folder, watch_.archive})}});
       }
     }
     const std::string key = first_hash.substr(0, 16);
     if (!all_done) {
-      log_event("warning", "batch_not_finished",
-                fmt::format("scanner={} file_hash={} retry_in_seconds={}", job.scanner, key, watch_.rescan_seconds));
-      failed_.push_back({job.tracker, job.ready.batch.files.empty() ? fs::path() : job.ready.batch.files.front().path,
+      log_event(LogLevel::kWarning, "batch_not_finished",
+                {{"scanner", job.scanner}, {"file_hash", key}, {"retry_in_seconds", watch_.rescan_seconds}});
+      failed_.push_back({job.tracker,
+                         job.ready.batch.files.empty() ? fs::path() : job.ready.batch.files.front().path,
                          std::chrono::steady_clock::now()});
       continue;
     }
@@ -91,8 +95,11 @@ void Daemon::finish_jobs() {
         if (!fs::remove(dir, ec)) break;  // remove() on a folder removes it only when empty
       }
     }
-    log_event("info", "archived", fmt::format("scanner={} file_hash={} files={} archive_day={}", job.scanner, key,
-                                              job.ready.batch.files.size(), day));
+    log_event(LogLevel::kInfo, "archived",
+              {{"scanner", job.scanner},
+               {"file_hash", key},
+               {"files", job.ready.batch.files.size()},
+               {"archive_day", day}});
   }
   jobs_.clear();
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/event_log.h"
 #include "app/watch.h"
 
 namespace chartroom::app::detail {
@@ -21,12 +22,8 @@ namespace chartroom::app::detail {
 namespace fs = std::filesystem;
 using Clock = std::chrono::system_clock;
 
-// One line per event, key=value: document ids and content hashes, never file
-// or patient names.
-void log_event(std::string_view level, std::string_view event, const std::string& fields = "");
-
-// systemd's notify protocol: one datagram to $NOTIFY_SOCKET (no libsystemd needed).
-void sd_notify(const char* message);
+// systemd's notify protocol (libsystemd's sd_notify; nothing without $NOTIFY_SOCKET).
+void notify_systemd(const char* message);
 
 struct Job {
   scanners::FolderTracker* tracker = nullptr;
@@ -49,7 +46,8 @@ class Daemon {
   void start_jobs();
   // Originals of batches whose every page is terminal go to the archive.
   void finish_jobs();
-  // A batch that did not finish (disk full, store read-only, stopped) is looked at again after a rescan period.
+  // A batch that did not finish (disk full, store read-only, stopped) is looked at again after a rescan
+  // period.
   void retry_failed();
   // STORE/work/watch-status.json for `chartroom status`: no file or patient names.
   void write_status();

@@ -1,13 +1,7 @@
-// What `chartroom watch` tells the world: key=value log lines, systemd's
-// notify protocol, and STORE/work/watch-status.json.
-#include <sys/socket.h>
-#include <sys/un.h>
+// What `chartroom watch` tells systemd and `chartroom status`
+// (STORE/work/watch-status.json); its log lines are app/event_log.h's.
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
-
-#include <cstddef>
-#include <cstring>
-#include <iostream>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -15,26 +9,8 @@
 
 namespace chartroom::app::detail {
 
-void log_event(std::string_view level, std::string_view event, const std::string& fields) {
-  static std::mutex mutex;
-  std::lock_guard lock(mutex);
-  std::cerr << "level=" << level << " event=" << event << (fields.empty() ? "" : " ") << fields << "\n" << std::flush;
-}
-
-void sd_notify(const char* message) {
-  const char* path = std::getenv("NOTIFY_SOCKET");
-  if (path == nullptr || *path == '\0') return;
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  const std::size_t len = std::strlen(path);
-  if (len >= sizeof addr.sun_path) return;
-  std::memcpy(addr.sun_path, path, len);
-  if (addr.sun_path[0] == '@') addr.sun_path[0] = '\0';  // abstract socket
-  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return;
-  (void)::sendto(fd, message, std::strlen(message), MSG_NOSIGNAL, reinterpret_cast<const sockaddr*>(&addr),
-                 static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + len));
-  ::close(fd);
+void notify_systemd(const char* message) {
+  (void)::sd_notify(0, message);
 }
 
 void Daemon::write_status() {

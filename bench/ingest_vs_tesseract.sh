@@ -22,7 +22,7 @@ work=$(mktemp -d /tmp/chartroom-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # chartroom-testpages makes 1-3 pages per document; ask for enough documents.
 ./build/tests/gen/chartroom-testpages --out "$work/sample" --documents $((PAGES / 2)) --seed 11 >/dev/null
-./build/app/chartroom patients import "$work/sample/roster.csv" --store "$work/store" >/dev/null
+./build/app/chartroom patients import --create "$work/sample/roster.csv" --store "$work/store" >/dev/null
 
 start=$(date +%s.%N)
 ./build/app/chartroom ingest "$work/sample/batch" --store "$work/store" --workers "$WORKERS" --json > "$work/report.json" 2>/dev/null || true

@@ -81,7 +81,7 @@ python3 -c "print($base_end - $base_start)" > "$work/baseline.seconds"
 
 run() {  # run NAME: ingest $work/NAME into its own store
   for roster in "$work"/gen-*/roster.csv; do
-    ./build/app/chartroom patients import "$roster" --store "$work/store-$1" >/dev/null
+    ./build/app/chartroom patients import --create "$roster" --store "$work/store-$1" >/dev/null
   done
   /usr/bin/time -v ./build/app/chartroom ingest "$work/$1" --store "$work/store-$1" --workers "$WORKERS" --json \
     > "$work/$1.json" 2> "$work/$1.time" || true

@@ -15,7 +15,7 @@ echo "== Making a sample batch of scanned chart pages in ./sample"
 # A transfer that failed half-way leaves an empty file: it must be quarantined, not lost.
 : > sample/batch/interrupted_transfer.tif
 echo "== Importing the patient index"
-./build/app/chartroom patients import sample/roster.csv --store chartroom-store
+./build/app/chartroom patients import sample/roster.csv --store chartroom-store --create
 echo "== Ingesting ./sample/batch"
 ./build/app/chartroom ingest sample/batch --store chartroom-store || status=$?
 echo "== Documents in the store"

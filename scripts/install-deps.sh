@@ -14,6 +14,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsodium-dev
   libzxing-dev liblinear-dev
   libcpp-httplib-dev libssl-dev libpoppler-cpp-dev
+  libsystemd-dev  # sd_notify for `chartroom watch` under systemd
   fonts-liberation2 fonts-dejavu-core
 )
 if [[ "${1:-}" == "--test" ]]; then

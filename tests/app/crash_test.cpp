@@ -101,7 +101,7 @@ TEST_F(Durability, CtrlCFinishesThePagesBeingReadAndTheRerunResumes) {
                 root_ / "gen.log"),
             0)
       << slurp(root_ / "gen.log");
-  ASSERT_EQ(chartroom({"patients", "import", (root_ / "gen" / "roster.csv").string()}), 0) << log();
+  ASSERT_EQ(chartroom({"patients", "import", (root_ / "gen" / "roster.csv").string(), "--create"}), 0) << log();
   const auto truth = nlohmann::json::parse(slurp(root_ / "gen" / "truth.json"), nullptr, false);
   expected_pages_ = 0;
   for (const auto& document : truth["documents"]) expected_pages_ += static_cast<int>(document["pages"].size());

@@ -45,7 +45,7 @@ class Durability : public ::testing::Test {
     ASSERT_FALSE(truth.is_discarded());
     for (const auto& document : truth["documents"]) expected_pages_ += static_cast<int>(document["pages"].size());
     ASSERT_GT(expected_pages_, 3);
-    ASSERT_EQ(chartroom({"patients", "import", (root_ / "gen" / "roster.csv").string()}), 0) << log();
+    ASSERT_EQ(chartroom({"patients", "import", (root_ / "gen" / "roster.csv").string(), "--create"}), 0) << log();
   }
   void TearDown() override { fs::remove_all(root_); }
 

@@ -40,7 +40,7 @@ class IngestEndToEnd : public ::testing::Test {
     make_batch();
     const std::string chartroom = quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom");
     const std::string store = " --store " + quote(*root_ / "store");
-    ASSERT_EQ(run(chartroom + " patients import " + quote(*root_ / "roster.csv") + store).status, 0);
+    ASSERT_EQ(run(chartroom + " patients import --create " + quote(*root_ / "roster.csv") + store).status, 0);
     ingest_ = new CommandRun(run(chartroom + " ingest " + quote(*root_ / "batch") + store + " --workers 2"));
     pages_ = new nlohmann::json(nlohmann::json::parse(run(chartroom + " pages --json" + store).out));
     documents_ = new nlohmann::json(nlohmann::json::parse(run(chartroom + " documents --json" + store).out));

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -56,7 +59,7 @@ class ReviewCli : public ::testing::Test {
     std::ofstream(*suite_ / "low.toml") << "[limits]\nmax_pixels = 5000000\n";
 
     const std::string store = " --store " + quote(*suite_ / "store");
-    ASSERT_EQ(sh("patients import " + quote(*suite_ / "roster.csv") + store).status, 0);
+    ASSERT_EQ(sh("patients import --create " + quote(*suite_ / "roster.csv") + store).status, 0);
     auto ingest = sh("ingest " + quote(inbox) + store + " --workers 2 --config " + quote(*suite_ / "low.toml"));
     // Quarantined pages make the run's exit status 0 still: they are accounted for.
     ASSERT_EQ(ingest.status, 0) << ingest.out;
@@ -246,10 +249,10 @@ TEST_F(ReviewCli, AReviewersMorningFromTheTerminal) {
 
 TEST_F(ReviewCli, AMistypedStoreIsRefusedAndNothingIsMade) {
   const fs::path typo = root_ / "chrats";
-  for (const std::string command :
-       {"documents", "pages", "status", "search hypertension", "show 0123456789abcdef", "review list",
-        "review rematch", "move 0123456789abcdef --patient 1 --reason x", "audit verify", "users list",
-        "reprocess --quarantined"}) {
+  for (const std::string& command : std::vector<std::string>{
+           "documents", "pages", "status", "search hypertension", "show 0123456789abcdef", "review list",
+           "review rematch", "move 0123456789abcdef --patient 1 --reason x", "audit verify", "users list",
+           "reprocess --quarantined", "ingest " + quote(root_), "patients import " + quote(*suite_ / "roster.csv")}) {
     auto run = sh(command + " --store " + quote(typo));
     EXPECT_NE(run.status, 0) << command << ": " << run.out;
     EXPECT_NE(run.out.find(typo.string()), std::string::npos) << command << " does not name the folder: " << run.out;
@@ -291,6 +294,49 @@ TEST_F(ReviewCli, AMistypedCommandIsNamedWithTheNearestOneAndExitsTwo) {
   EXPECT_EQ(run.status, 0);
   EXPECT_NE(run.out.find("Exit status: 0"), std::string::npos) << "the exit codes are in every --help";
   EXPECT_NE(run.out.find("chartroom ingest "), std::string::npos) << "with an example";
+}
+
+TEST_F(ReviewCli, ANewStoreIsMadeOnlyWithCreate) {
+  const fs::path fresh = root_ / "new-store";
+  auto run = sh("patients import " + quote(*suite_ / "roster.csv") + " --store " + quote(fresh));
+  EXPECT_NE(run.status, 0) << run.out;
+  EXPECT_NE(run.out.find("--create"), std::string::npos) << "says how to make one: " << run.out;
+  EXPECT_FALSE(fs::exists(fresh));
+  run = sh("patients import " + quote(*suite_ / "roster.csv") + " --create --store " + quote(fresh));
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_TRUE(fs::is_regular_file(fresh / "chartroom.db"));
+  run = sh("documents --store " + quote(fresh));
+  EXPECT_EQ(run.status, 0) << "and from then on it is a store: " << run.out;
+}
+
+// Every command and subcommand, found through the help itself, shows at least
+// one example line ("  chartroom ...") and the exit codes.
+TEST_F(ReviewCli, EveryCommandsHelpHasAnExample) {
+  std::vector<std::string> todo{""};
+  int seen = 0;
+  while (!todo.empty()) {
+    const std::string command = todo.back();
+    todo.pop_back();
+    const auto run = sh(command + " --help");
+    ASSERT_EQ(run.status, 0) << command << ": " << run.out;
+    ++seen;
+    if (!command.empty()) {
+      EXPECT_NE(run.out.find("\n  chartroom" + command), std::string::npos)
+          << "`chartroom" << command << " --help` has no example:\n"
+          << run.out;
+    }
+    EXPECT_NE(run.out.find("Exit status: 0"), std::string::npos) << command;
+    const auto at = run.out.find("\nSubcommands:\n");
+    if (at == std::string::npos) continue;
+    std::istringstream lines(run.out.substr(at + 14));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty() || line[0] != ' ') break;
+      // "  name    description": a subcommand's name is indented by exactly two.
+      if (line.size() > 2 && line[2] != ' ')
+        todo.push_back(command + " " + line.substr(2, line.find(' ', 2) - 2));
+    }
+  }
+  EXPECT_GT(seen, 25) << "the walk found the subcommands";
 }
 
 TEST_F(ReviewCli, OnceTheStoreHasUsersOnlyTheirReviewersDecide) {

@@ -49,7 +49,7 @@ class Watch : public ::testing::Test {
     ASSERT_EQ(wait_for(spawn({kTestpages, "--out", (root_ / "gen").string(), "--documents", "3", "--seed", "5"},
                              root_ / "gen.log")),
               0);
-    ASSERT_EQ(wait_for(spawn({kChartroom, "patients", "import", (root_ / "gen" / "roster.csv").string(), "--store",
+    ASSERT_EQ(wait_for(spawn({kChartroom, "patients", "import", "--create", (root_ / "gen" / "roster.csv").string(), "--store",
                               store().string()},
                              root_ / "import.log")),
               0);
@@ -130,10 +130,11 @@ TEST_F(Watch, SlowWritersAreNeverTakenEarly) {
   int pages_seen = 0;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    if (line.find("event=ingested") == std::string::npos) continue;
+    const auto at = line.find("level=info event=ingested");
+    if (at == std::string::npos) continue;
     int b = 0;
     int p = 0;
-    ASSERT_EQ(std::sscanf(line.c_str(), "level=info event=ingested batches=%d pages=%d", &b, &p), 2) << line;
+    ASSERT_EQ(std::sscanf(line.c_str() + at, "level=info event=ingested batches=%d pages=%d", &b, &p), 2) << line;
     batches += b;
     pages_seen += p;
     EXPECT_NE(line.find(" quarantined=0 "), std::string::npos) << line;

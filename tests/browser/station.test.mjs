@@ -46,7 +46,7 @@ function roster() {
 
 before(async () => {
   execFileSync(testpages, ['--out', join(root, 'gen'), '--documents', '4', '--seed', '11']);
-  cr(['patients', 'import', join(root, 'gen', 'roster.csv')]);
+  cr(['patients', 'import', '--create', join(root, 'gen', 'roster.csv')]);
   cr(['ingest', join(root, 'gen', 'batch'), '--workers', '2']);
   cr(['users', 'add', execFileSync('id', ['-un'], { encoding: 'utf8' }).trim(), '--role', 'admin'], 'admin-password-1\n');
   cr(['users', 'add', 'rita', '--role', 'reviewer'], password + '\n');

@@ -42,7 +42,7 @@ class HostileIngest : public ::testing::Test {
     make_good_scans();
     const std::string chartroom = quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom");
     const std::string store = " --store " + quote(*root_ / "store");
-    auto imported = run(chartroom + " patients import " + quote(*root_ / "roster.csv") + store, *root_ / "cwd");
+    auto imported = run(chartroom + " patients import --create " + quote(*root_ / "roster.csv") + store, *root_ / "cwd");
     ASSERT_EQ(imported.status, 0) << imported.out;
     ingest_ = new CommandRun(run(chartroom + " ingest " + quote(*root_ / "drop") + store + " --workers 2 --json",
                                  *root_ / "cwd"));
@@ -56,7 +56,7 @@ class HostileIngest : public ::testing::Test {
       config << "[limits]\nocr_seconds_per_page = 0.001\n";
     }
     const std::string slow_store = " --store " + quote(*root_ / "slow-store");
-    auto slow = run(chartroom + " ingest " + quote(*root_ / "drop" / "ward 3") + slow_store + " --config " +
+    auto slow = run(chartroom + " ingest " + quote(*root_ / "drop" / "ward 3") + slow_store + " --create --config " +
                         quote(*root_ / "slow.toml"),
                     *root_ / "cwd");
     ASSERT_EQ(slow.status, 0) << slow.out;
