@@ -5,6 +5,7 @@
 #include <regex>
 #include <thread>
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 namespace chartroom::app {
@@ -17,6 +18,12 @@ Config default_config() {
 
 namespace {
 
+// ", line 12" where the node came from.
+std::string line_of(const toml::node& node) {
+  const auto line = node.source().begin.line;
+  return line > 0 ? ", line " + std::to_string(line) : "";
+}
+
 template <typename T>
 Status read_number(const toml::table& table, std::string_view section, std::string_view key, T& out,
                    double min, double max, const std::filesystem::path& path) {
@@ -24,14 +31,14 @@ Status read_number(const toml::table& table, std::string_view section, std::stri
   if (node == nullptr) return {};
   std::optional<double> value = node->value<double>();
   if (!value) {
-    return fail(ErrorCode::kInvalidArgument, path.string() + ": [" + std::string(section) + "] " +
-                                                 std::string(key) + " must be a number");
+    return fail(ErrorCode::kInvalidArgument, fmt::format("{}{}: [{}] {} must be a number (written without quotes)",
+                                                         path.string(), line_of(*node), section, key));
   }
   if (*value < min || *value > max) {
-    return fail(ErrorCode::kInvalidArgument, path.string() + ": [" + std::string(section) + "] " +
-                                                 std::string(key) + " = " + std::to_string(*value) +
-                                                 " is outside " + std::to_string(min) + " .. " +
-                                                 std::to_string(max));
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}{}: [{}] {} = {:g} is not allowed: it must be between {:g} and {:g}; change "
+                            "it, or remove the line to use the default",
+                            path.string(), line_of(*node), section, key, *value, min, max));
   }
   out = static_cast<T>(*value);
   return {};
@@ -97,15 +104,9 @@ Status read_classify(const toml::table& table, classify::MatchOptions& match, co
 
 Result<Config> load_config(const std::filesystem::path& path) {
   Config config = default_config();
-  toml::table table;
-  try {
-    table = toml::parse_file(path.string());
-  } catch (const toml::parse_error& error) {
-    return fail(ErrorCode::kInvalidArgument,
-                path.string() + ", line " + std::to_string(error.source().begin.line) + ": " +
-                    std::string(error.description()));
-  }
-  if (auto s = check_config_keys(table, path); !s) return std::unexpected(s.error());
+  auto parsed = read_config_file(path);
+  if (!parsed) return std::unexpected(parsed.error());
+  const toml::table& table = *parsed;
   IngestOptions& o = config.ingest;
   for (Status s : {
            read_number(table, "pipeline", "workers", o.workers, 1, 256, path),

@@ -145,4 +145,26 @@ Status check_config_keys(const toml::table& table, const std::filesystem::path& 
   return {};
 }
 
+Result<toml::table> read_config_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return fail(ErrorCode::kInvalidArgument,
+                path.string() + ": there is no such configuration file" +
+                    (std::filesystem::exists(path, ec) ? " (it is a folder)" : "") +
+                    "; check the path given to --config (chartroom.example.toml shows every setting)");
+  }
+  toml::table table;
+  try {
+    table = toml::parse_file(path.string());
+  } catch (const toml::parse_error& error) {
+    return fail(ErrorCode::kInvalidArgument,
+                path.string() + ", line " + std::to_string(error.source().begin.line) +
+                    ": this line is not valid TOML (" + std::string(error.description()) +
+                    "). Settings are written `key = value`, text in double quotes, under a [section] "
+                    "heading; see chartroom.example.toml");
+  }
+  if (auto s = check_config_keys(table, path); !s) return std::unexpected(s.error());
+  return table;
+}
+
 }  // namespace chartroom::app

@@ -12,4 +12,8 @@ namespace chartroom::app {
 
 Status check_config_keys(const toml::table& table, const std::filesystem::path& path);
 
+// Reads chartroom.toml and checks its keys; the errors say which file and line
+// and what to do, in chartroom's words rather than the TOML parser's.
+Result<toml::table> read_config_file(const std::filesystem::path& path);
+
 }  // namespace chartroom::app

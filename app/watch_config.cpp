@@ -9,15 +9,9 @@ namespace chartroom::app {
 namespace fs = std::filesystem;
 
 Result<WatchConfig> load_watch_config(const fs::path& path) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path.string());
-  } catch (const toml::parse_error& e) {
-    return fail(ErrorCode::kInvalidArgument, path.string() + ": line " +
-                                                 std::to_string(e.source().begin.line) + ": " +
-                                                 std::string(e.description()));
-  }
-  if (auto s = check_config_keys(table, path); !s) return std::unexpected(s.error());
+  auto parsed = read_config_file(path);
+  if (!parsed) return std::unexpected(parsed.error());
+  const toml::table& table = *parsed;
   WatchConfig config;
   auto bad = [&](const std::string& what) { return fail(ErrorCode::kInvalidArgument, path.string() + ": " + what); };
   if (auto v = table.at_path("watch.archive").value<std::string>()) config.archive = *v;

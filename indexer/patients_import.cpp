@@ -211,17 +211,38 @@ Result<std::vector<Patient>> parse_patients_csv(std::string_view text, std::vect
   return patients;
 }
 
+namespace {
+
+// "line 3, column 14" for the 1-based byte offset nlohmann reports.
+std::string text_position(std::string_view text, std::size_t byte) {
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+}  // namespace
+
 Result<std::vector<Patient>> parse_patients_fhir(std::string_view text, std::vector<ImportProblem>& problems) {
   using nlohmann::json;
   json bundle;
   try {
     bundle = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
-    return fail(ErrorCode::kInvalidArgument,
-                "the FHIR file is not valid JSON near byte " + std::to_string(e.byte) + ": " + e.what());
-  } catch (const json::exception& e) {  // e.g. a number too large for a double (found by fuzz_patients_fhir)
-    return fail(ErrorCode::kInvalidArgument, std::string("the FHIR file cannot be read as JSON: ") + e.what() +
-                                                 "; export the Bundle again from the source system");
+    return fail(ErrorCode::kInvalidArgument, "the FHIR file is not valid JSON: it breaks off or has a stray "
+                                             "character at " + text_position(text, e.byte) +
+                                             "; export the Bundle again from the source system (a CSV roster "
+                                             "works too)");
+  } catch (const json::exception&) {  // e.g. a number too large for a double (found by fuzz_patients_fhir)
+    return fail(ErrorCode::kInvalidArgument, "the FHIR file holds a value JSON cannot represent (such as a number "
+                                             "too large); export the Bundle again from the source system");
   }
   // (Compared as JSON: value("resourceType", "") would throw on {"resourceType": 6},
   // found by fuzz_patients_fhir.)

@@ -132,6 +132,22 @@ TEST_F(Decide, UnknownKeysAndWrongTypesInTheConfigurationAreErrors) {
   EXPECT_NE(message.find(config.string() + ", line 3"), std::string::npos) << message;
   EXPECT_NE(message.find("file_treshold"), std::string::npos) << message;
   EXPECT_NE(message.find("did you mean file_threshold?"), std::string::npos) << message;
+  // In chartroom's words, not the parser's.
+  message = error("[classify]\n\nfile_threshold = 0.4\n");
+  EXPECT_NE(message.find(config.string() + ", line 3: [classify] file_threshold = 0.4 is not allowed: it must be "
+                                          "between 0.5 and 1"),
+            std::string::npos)
+      << message;
+  message = error("[classify\nfile_threshold = 0.99\n");
+  EXPECT_NE(message.find(config.string() + ", line 1: this line is not valid TOML"), std::string::npos) << message;
+  auto missing = load_config(dir_ / "missing.toml");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("missing.toml: there is no such configuration file; check the path given "
+                                         "to --config"),
+            std::string::npos)
+      << missing.error().message;
+  EXPECT_EQ(missing.error().message.find("line 0"), std::string::npos) << missing.error().message;
+  EXPECT_FALSE(load_watch_config(dir_ / "missing.toml"));
   message = error("[classify]\nfile_threshold = \"0.99\"\n");
   EXPECT_NE(message.find("must be a number"), std::string::npos) << message;
   message = error("[clasify]\nfile_threshold = 0.99\n");
