@@ -44,6 +44,7 @@ int Daemon::run() {
     return 1;
   }
   store_ = std::move(*store);
+  store_->remove_stale_temps();
   auto pool = ocr::EnginePool::create(config_.ingest.workers, config_.ingest.ocr);
   if (!pool) {
     log_event(LogLevel::kError, "ocr_failed", {{"message", pool.error().message}});

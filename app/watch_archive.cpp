@@ -35,9 +35,8 @@ Status move_file(const fs::path& from, const fs::path& to) {
   if (ec != std::errc::cross_device_link) {
     return fail(ErrorCode::kIo, "cannot move " + from.string() + " to the archive: " + ec.message());
   }
-  fs::path temp = to;
-  temp += ".tmp";
-  fs::copy_file(from, temp, fs::copy_options::overwrite_existing, ec);
+  const fs::path temp = unique_temp_path(to);
+  fs::copy_file(from, temp, fs::copy_options::none, ec);
   if (ec) return fail(ErrorCode::kIo, "cannot copy " + from.string() + " to the archive: " + ec.message());
   if (auto s = commit_file_atomic(temp, to); !s) return s;
   fs::remove(from, ec);

@@ -1,10 +1,12 @@
 #include "core/core.h"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -114,10 +116,37 @@ Status commit_file_atomic(const std::filesystem::path& temp, const std::filesyst
   return fsync_dir(final_path.parent_path());
 }
 
+std::filesystem::path unique_temp_path(const std::filesystem::path& final_path) {
+  std::array<std::uint8_t, 8> random{};
+  if (::getrandom(random.data(), random.size(), 0) != static_cast<ssize_t>(random.size())) {
+    // No entropy (a very early boot): the clock and an address still differ between writers.
+    const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    std::memcpy(random.data(), &now, random.size());
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string suffix = ".tmp-" + std::to_string(::getpid()) + "-";
+  for (const std::uint8_t b : random) {
+    suffix += kHex[b >> 4];
+    suffix += kHex[b & 15];
+  }
+  std::filesystem::path temp = final_path;
+  temp += suffix;
+  return temp;
+}
+
+long temp_file_owner(const std::filesystem::path& temp) {
+  const std::string name = temp.filename().string();
+  const auto at = name.rfind(".tmp-");
+  if (at == std::string::npos) return 0;
+  long pid = 0;
+  std::size_t i = at + 5;
+  for (; i < name.size() && name[i] >= '0' && name[i] <= '9'; ++i) pid = pid * 10 + (name[i] - '0');
+  return i < name.size() && name[i] == '-' ? pid : 0;
+}
+
 Status write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data, int mode) {
-  std::filesystem::path temp = path;
-  temp += ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  const std::filesystem::path temp = unique_temp_path(path);
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return fail(ErrorCode::kIo, temp.string() + ": cannot create: " + errno_text());
   std::size_t written = 0;
   while (written < data.size()) {

@@ -134,6 +134,12 @@ Result<std::vector<std::uint8_t>> read_head(const std::filesystem::path& path, s
 // temp file in the same folder, write, fsync, rename, fsync the folder.
 Status write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                          int mode = 0600);
+// A temp-file name beside `final_path` that no other writer can be using:
+// "NAME.tmp-PID-RANDOM" (two writers, or a writer and a crashed run's leftover,
+// never share one). temp_file_owner() reads the PID back, 0 when the name is
+// not such a temp name.
+std::filesystem::path unique_temp_path(const std::filesystem::path& final_path);
+long temp_file_owner(const std::filesystem::path& temp);
 // Makes a folder's entries (a new or renamed file in it) durable.
 Status fsync_dir(const std::filesystem::path& dir);
 // Moves an already-written file into place atomically (fsync file, rename, fsync folder).

@@ -102,8 +102,7 @@ Result<std::string> write_revision(const Context& ctx, const std::string& id, in
   fs::create_directories(final_path.parent_path(), ec);
   fs::permissions(final_path.parent_path(), fs::perms::owner_all, fs::perm_options::replace, ec);
   if (ec) return fail(ErrorCode::kIo, "cannot create " + final_path.parent_path().string() + ": " + ec.message());
-  fs::path temp = final_path;
-  temp += ".tmp";
+  const fs::path temp = unique_temp_path(final_path);
   if (auto s = compose_pdf(pages, temp); !s) return std::unexpected(s.error());
   if (auto s = commit_file_atomic(temp, final_path); !s) {
     fs::remove(temp, ec);

@@ -261,8 +261,7 @@ Status Store::file_batch(const BatchRecord& batch) {
       discard();
       return fail(ErrorCode::kIo, "cannot create " + final_path.parent_path().string() + ": " + ec.message());
     }
-    fs::path temp = final_path;
-    temp += ".tmp";
+    const fs::path temp = unique_temp_path(final_path);
     if (auto s = assemble_pdf(inputs, temp); !s) {
       discard();
       return s;

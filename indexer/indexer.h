@@ -317,6 +317,10 @@ class Store {
 
   const std::filesystem::path& root() const;
   std::filesystem::path work_dir() const;  // DIR/work, for per-page PDFs
+  // Removes the temp files of writers that died between writing and renaming
+  // (a writer's own, and a live one's, are kept). It walks documents/ and
+  // work/, so only writers call it, once at their start; reads never pay.
+  void remove_stale_temps() const;
 
   // Patients.
   Result<ImportReport> upsert_patients(const std::vector<Patient>& patients);

@@ -1,8 +1,10 @@
 // Store: opening (layout, permissions, pragmas, migrations) and patients.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -34,19 +36,28 @@ Status make_private_file(const fs::path& file) {
   return {};
 }
 
-// A *.tmp left by a crash between writing and renaming. Only old ones go:
-// another process may be filing into this store right now.
-void remove_stale_temps(const fs::path& dir) {
-  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::minutes(10);
+// Whether the temp file `path` may still be written: its writer (the PID in
+// its name) is alive. Legacy "NAME.tmp" files (older builds) carry no PID and
+// are left for ten minutes.
+bool temp_in_use(const fs::path& path, fs::file_time_type modified) {
+  const auto now = fs::file_time_type::clock::now();
+  const long pid = temp_file_owner(path);
+  if (pid == 0) return modified > now - std::chrono::minutes(10);
+  if (pid == ::getpid()) return true;
+  // A PID reused a day later by an unrelated process does not keep a leftover.
+  return (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) && modified > now - std::chrono::hours(24);
+}
+
+void remove_stale_temps_in(const fs::path& dir) {
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
     const bool temp = name.ends_with(".tmp") || name.find(".tmp-") != std::string::npos;
     std::error_code ignored;
-    if (temp && it->is_regular_file(ignored) && it->last_write_time(ignored) < cutoff) {
-      fs::remove(it->path(), ignored);
-    }
+    if (!temp || !it->is_regular_file(ignored)) continue;
+    const auto modified = it->last_write_time(ignored);
+    if (!ignored && !temp_in_use(it->path(), modified)) fs::remove(it->path(), ignored);
   }
 }
 
@@ -68,6 +79,11 @@ Store::Store() : impl_(std::make_unique<Impl>()) {}
 Store::~Store() = default;
 
 const fs::path& Store::root() const { return impl_->root; }
+
+void Store::remove_stale_temps() const {
+  remove_stale_temps_in(impl_->root / "documents");
+  remove_stale_temps_in(impl_->root / "work");
+}
 fs::path Store::work_dir() const { return impl_->root / "work"; }
 
 Result<std::unique_ptr<Store>> Store::open(const fs::path& root) {
@@ -75,8 +91,6 @@ Result<std::unique_ptr<Store>> Store::open(const fs::path& root) {
   for (const fs::path& dir : {root, root / "documents", root / "quarantine", root / "work"}) {
     if (auto s = make_private_dir(dir); !s) return std::unexpected(s.error());
   }
-  remove_stale_temps(root / "documents");
-  remove_stale_temps(root / "work");
 
   const fs::path db_file = root / "chartroom.db";
   if (auto s = make_private_file(db_file); !s) return std::unexpected(s.error());

@@ -1,5 +1,7 @@
 // Store::open, schema, patients and the audit log, over a real SQLite file.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -63,9 +65,23 @@ TEST(StoreOpen, ReopenKeepsDataAndRemovesStaleTemps) {
   fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::hours(1));
   const fs::path fresh = tmp.path() / "work" / "busy.pdf.tmp";
   testing::write_text(fresh, "being written by another process");
+  // A writer that died a moment ago (its PID is gone) left this one.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  const fs::path dead = tmp.path() / "documents" / "ab" / ("abd.pdf.tmp-" + std::to_string(child) + "-00ff00ff00ff00ff");
+  testing::write_text(dead, "half a pdf of a killed run");
+  const fs::path live = unique_temp_path(tmp.path() / "documents" / "ab" / "abe.pdf");
+  EXPECT_EQ(temp_file_owner(live), ::getpid());
+  testing::write_text(live, "being written by this process");
 
   auto store = Store::open(tmp.path());
   ASSERT_TRUE(store) << store.error().message;
+  EXPECT_TRUE(fs::exists(stale) && fs::exists(dead)) << "opening the store (a read) walks nothing";
+  (*store)->remove_stale_temps();  // a writer's start
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live));
   auto count = (*store)->patient_count();
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 1);
