@@ -50,28 +50,34 @@ int run_pages(const CommonOptions& common) {
   return 0;
 }
 
-int run_documents(const CommonOptions& common, const DocumentsArgs& args) {
+std::optional<indexer::DocumentQuery> document_query(const DocumentsArgs& args) {
   indexer::DocumentQuery query;
   if (!args.state.empty()) {
     query.state = parse_document_state(args.state);
     if (!query.state || *query.state == DocumentState::kMerged) {
       std::cerr << "chartroom: --state must be filed, review or rejected\n";
-      return 2;
+      return std::nullopt;
     }
   }
   const bool day = args.since.size() == 10 && args.since[4] == '-' && args.since[7] == '-';
   if (!args.since.empty() && !day) {
     std::cerr << "chartroom: --since takes a day, YYYY-MM-DD (example: --since 2026-11-01)\n";
-    return 2;
+    return std::nullopt;
   }
   query.patient = args.patient;
   query.type = args.type;
   query.since = args.since;
   query.limit = args.limit;
   query.offset = args.offset;
+  return query;
+}
+
+int run_documents(const CommonOptions& common, const DocumentsArgs& args) {
+  const auto query = document_query(args);
+  if (!query) return 2;
   auto store = open_existing_store(common);
   if (!store) return 1;
-  auto documents = store->find_documents(query);
+  auto documents = store->find_documents(*query);
   if (!documents) {
     print_error(documents.error());
     return 1;
@@ -94,36 +100,76 @@ int run_documents(const CommonOptions& common, const DocumentsArgs& args) {
   return 0;
 }
 
-int run_search(const CommonOptions& common, const std::string& query, int limit) {
+namespace {
+
+nlohmann::json hit_json(const indexer::SearchHit& hit) {
+  nlohmann::json out{{"document", hit.document},
+                     {"pdf_page", hit.pdf_page},
+                     {"snippet", hit.snippet},
+                     {"state", document_state_name(hit.state)},
+                     {"patient", nullptr},
+                     {"doc_type", nullptr}};
+  if (hit.patient) out["patient"] = {{"mrn", hit.patient->mrn}, {"confidence", hit.patient->confidence}};
+  if (hit.doc_type) out["doc_type"] = {{"label", hit.doc_type->label}, {"confidence", hit.doc_type->confidence}};
+  return out;
+}
+
+void print_hits(const std::vector<indexer::SearchHit>& hits) {
+  std::cout << fmt::format("{:<16}  {:<12}  {:<20}  {:>4}  {:<8}  {}\n", "DOCUMENT", "PATIENT MRN", "TYPE", "PAGE",
+                           "STATE", "TEXT");
+  for (const indexer::SearchHit& hit : hits) {
+    std::string snippet = hit.snippet;
+    std::ranges::replace(snippet, '\n', ' ');  // one hit, one line
+    // As `documents` shows them: a candidate of a document in review is not its patient yet.
+    const std::string mrn =
+        hit.patient ? hit.patient->mrn + (hit.state == DocumentState::kFiled ? "" : "?") : std::string("-");
+    std::cout << fmt::format("{:<16}  {:<12}  {:<20}  {:>4}  {:<8}  {}\n", hit.document, mrn,
+                             hit.doc_type ? hit.doc_type->label : "-", hit.pdf_page, document_state_name(hit.state),
+                             snippet);
+  }
+}
+
+}  // namespace
+
+int run_search(const CommonOptions& common, const SearchArgs& args) {
+  auto filters = document_query(args.filters);
+  if (!filters) return 2;
   auto store = open_existing_store(common);
   if (!store) return 1;
-  auto hits = store->search(query, limit);
+  auto hits = store->search({args.query, *filters});
   if (!hits) {
     print_error(hits.error());
-    return 1;
+    return hits.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
   std::vector<std::string> ids;
-  std::vector<indexer::DocumentRow> shown;
+  std::vector<std::string> patients;
   for (const indexer::SearchHit& hit : *hits) {
-    if (std::ranges::find(ids, hit.document) != ids.end()) continue;
-    ids.push_back(hit.document);
-    if (auto d = store->document(hit.document); d && d->has_value()) shown.push_back(**d);
+    if (std::ranges::find(ids, hit.document) == ids.end()) ids.push_back(hit.document);
+    if (hit.patient && std::ranges::find(patients, hit.patient->mrn) == patients.end()) {
+      patients.push_back(hit.patient->mrn);
+    }
   }
-  if (!audited(*store, {"", "search", join(ids, ","), query, "", patients_of(shown)})) return 1;
+  // A search within one patient's documents is an access to theirs, even when nothing matched.
+  const DocumentsArgs& f = args.filters;
+  if (!f.patient.empty() && std::ranges::find(patients, f.patient) == patients.end()) patients.push_back(f.patient);
+  std::string detail = args.query;
+  for (const auto& [name, value] : {std::pair{" --patient ", f.patient}, {" --type ", f.type},
+                                    {" --state ", f.state}, {" --since ", f.since}}) {
+    if (!value.empty()) detail += name + value;
+  }
+  if (!audited(*store, {"", "search", join(ids, ","), detail, "", patients})) return 1;
   if (common.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const indexer::SearchHit& hit : *hits) {
-      out.push_back({{"document", hit.document}, {"pdf_page", hit.pdf_page}, {"snippet", hit.snippet}});
-    }
+    for (const indexer::SearchHit& hit : *hits) out.push_back(hit_json(hit));
     print_json(out);
     return 0;
   }
-  if (hits->empty()) std::cout << "No document contains \"" << query << "\".\n";
-  for (const indexer::SearchHit& hit : *hits) {
-    std::string snippet = hit.snippet;
-    std::ranges::replace(snippet, '\n', ' ');  // one hit, one line
-    std::cout << fmt::format("{}  page {}: {}\n", hit.document, hit.pdf_page, snippet);
+  if (hits->empty()) {
+    std::cout << "No document contains \"" << args.query << "\"" << (detail != args.query ? " (with those filters)" : "")
+              << ".\n";
+    return 0;
   }
+  print_hits(*hits);
   return 0;
 }
 
