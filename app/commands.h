@@ -24,7 +24,7 @@ int run_reprocess(const CommonOptions& common, const std::vector<std::filesystem
 int run_patients_import(const CommonOptions& common, const std::filesystem::path& file, std::string format,
                         const classify::MatchOptions& match);
 
-// Reading the store (app/read_commands.cpp); each read is audited.
+// Reading the store (app/read_commands.cpp, app/search_command.cpp); each read is audited.
 int run_pages(const CommonOptions& common);
 struct DocumentsArgs {
   std::string state;    // filed, review or rejected; empty: all

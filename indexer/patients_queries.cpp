@@ -41,6 +41,7 @@ struct Terms {
   std::string family;
   std::string given;
   std::string birth_date;
+  std::string other_date;  // a second, different date: which one is meant is not known
 };
 
 Terms terms_of(const PatientQuery& query) {
@@ -53,8 +54,9 @@ Terms terms_of(const PatientQuery& query) {
       word.push_back(c);
       continue;
     }
-    if (is_day(word) && t.birth_date.empty()) {
-      t.birth_date = word;
+    if (is_day(word)) {
+      if (t.birth_date.empty()) t.birth_date = word;
+      if (word != t.birth_date) t.other_date = word;
     } else if (!word.empty()) {
       words.push_back(word);
     }
@@ -111,6 +113,10 @@ Result<std::vector<PatientListing>> Store::find_patients(const PatientQuery& que
   if (!t.birth_date.empty() && !is_day(t.birth_date)) {
     return fail(ErrorCode::kInvalidArgument,
                 "'" + t.birth_date + "' is not a date of birth; give it as YYYY-MM-DD (example: 1950-03-02)");
+  }
+  if (!t.other_date.empty()) {
+    return fail(ErrorCode::kInvalidArgument, "two dates of birth (" + t.birth_date + " and " + t.other_date +
+                                                 "); give the one to look for");
   }
   auto stmt =
       impl_->db.prepare(patients_statement(!t.mrn.empty(), !t.birth_date.empty()), "looking up patients");

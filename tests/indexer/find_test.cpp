@@ -229,6 +229,10 @@ TEST_F(Find, PatientsAreFoundByDateOfBirth) {
   auto bad = store_->find_patients(by("", "02/03/1950"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mrns_found(by("smith 1962-07-15", "1962-07-15")), Docs{"M101"});  // the same date twice
+  auto two = store_->find_patients(by("smith 1962-07-15", "1950-03-02"));
+  ASSERT_FALSE(two);
+  EXPECT_NE(two.error().message.find("two dates of birth"), std::string::npos) << two.error().message;
   auto nothing = store_->find_patients(by("   "));
   ASSERT_FALSE(nothing);
   EXPECT_EQ(nothing.error().code, ErrorCode::kInvalidArgument);
