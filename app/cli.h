@@ -38,6 +38,8 @@ inline constexpr const char* kExitCodes =
 
 // `review list|resolve|split|merge|set-type|rotate|reject|rematch|serve`, `move`, `reprocess`.
 void add_review_commands(Cli& cli);
+// `patients list|show|search` under `patients` (app/cli_patients.cpp).
+void add_patient_commands(Cli& cli, CLI::App* patients);
 // `users add|list|disable`, `audit verify|export`.
 void add_admin_commands(Cli& cli);
 

@@ -35,6 +35,10 @@ std::optional<std::string> find_document_id(indexer::Store& store, const std::st
 // Prints documents as `documents --json` does.
 void print_documents_json(const std::vector<indexer::DocumentRow>& documents);
 
+// The filters of `documents` (and `search`, `patients show`) as a query;
+// nullopt, with what is wrong printed, for a bad --state or --since (exit 2).
+std::optional<indexer::DocumentQuery> document_query(const DocumentsArgs& args);
+
 // The document types a person may choose: the built-in ones and the labels
 // of the model in use.
 std::vector<std::string> known_types(const Config& config);

@@ -26,7 +26,7 @@ int run_reprocess(const CommonOptions& common, const std::vector<std::filesystem
 int run_patients_import(const CommonOptions& common, const std::filesystem::path& file, std::string format,
                         const classify::MatchOptions& match);
 
-// Reading the store (app/read_commands.cpp); each read is audited.
+// Reading the store (app/read_commands.cpp, app/search_command.cpp); each read is audited.
 int run_pages(const CommonOptions& common);
 struct DocumentsArgs {
   std::string state;    // filed, review or rejected; empty: all
@@ -37,8 +37,23 @@ struct DocumentsArgs {
   int offset = 0;
 };
 int run_documents(const CommonOptions& common, const DocumentsArgs& args);
-int run_search(const CommonOptions& common, const std::string& query, int limit);
+struct SearchArgs {
+  std::string query;     // words, "a phrase", hyperten*
+  DocumentsArgs filters;  // the filters of `documents`; limit 20 unless given
+};
+int run_search(const CommonOptions& common, const SearchArgs& args);
 int run_show(const CommonOptions& common, const std::string& id, bool with_text);
+// The patient index (app/patient_commands.cpp); each read is audited.
+struct PatientsArgs {
+  std::string mrn;   // show
+  std::string text;  // search: an MRN, a name, a date of birth
+  std::string birth_date;  // search --dob
+  int limit = 50;
+  int offset = 0;
+};
+int run_patients_list(const CommonOptions& common, const PatientsArgs& args);
+int run_patients_show(const CommonOptions& common, const PatientsArgs& args);
+int run_patients_search(const CommonOptions& common, const PatientsArgs& args);
 struct ReviewListArgs {
   std::string state = "review";
   std::string kind;  // only documents with a reason of this kind (patient, type, boundary, ...)

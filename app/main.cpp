@@ -21,6 +21,7 @@ Examples:
   chartroom ingest /scans/tuesday/ --store /srv/charts
   chartroom documents --store /srv/charts
   chartroom search "chest pain" --store /srv/charts
+  chartroom patients search "SMITH, John" --store /srv/charts
   chartroom show 3f9a1c2b --text --store /srv/charts
   chartroom review list --store /srv/charts
   chartroom review resolve 3f9a1c2b --patient 00012345 --reason "MRN on the sticker" --store /srv/charts
@@ -95,8 +96,9 @@ int main(int argc, char** argv) {
 
   // patients import
   auto* patients = app.add_subcommand("patients",
-                                      "The patient index: load it, list it, find a patient\n"
-                                      "  chartroom patients import roster.csv --store /srv/charts");
+                                       "The patient index: import it, list it, look a patient up.\n"
+                                       "  chartroom patients import roster.csv --create\n"
+                                       "  chartroom patients search smith --dob 1950-03-02");
   patients->require_subcommand(1);
   std::filesystem::path roster;
   std::string format;
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
                      "for their patient are matched again after the import)");
   add_store(import);
   creates_store(import);
+  chartroom::app::add_patient_commands(cli, patients);
 
   auto* pages =
       app.add_subcommand("pages",
@@ -167,17 +170,29 @@ int main(int argc, char** argv) {
   add_store(documents);
   add_json(documents, "JSON array (fields documented in docs/json.md)");
 
-  std::string query;
-  int limit = 20;
+  chartroom::app::SearchArgs search_args;
+  search_args.filters.limit = 20;
   auto* search = app.add_subcommand("search",
-                                    "Full-text search over the text read on every page.\n"
-                                    "Words must all appear; put a phrase in quotes.\n"
+                                    "Full-text search over the text read on every page, best hits first: each hit\n"
+                                    "with its document, patient MRN, type, page and state. Words must all appear;\n"
+                                    "put a phrase in quotes; a word ending in * is a prefix (3 letters at least).\n"
+                                    "The filters are those of `documents`, answered by the store's database.\n"
                                     "  chartroom search 'chest pain' --store /srv/charts\n"
-                                    "  chartroom search '\"left lower lobe\"' --store /srv/charts");
-  search->add_option("query", query, "Words or a \"quoted phrase\"")->required();
-  search->add_option("--limit", limit, "Most hits to show")->capture_default_str();
+                                    "  chartroom search 'hyperten*' --patient 00012345 --type progress_note\n"
+                                    "  chartroom search '\"left lower lobe\"' --state review --since 2026-11-01");
+  search->add_option("query", search_args.query, "Words, a \"quoted phrase\", or a prefix such as hyperten*")
+      ->required();
+  search->add_option("--state", search_args.filters.state, "filed, review or rejected");
+  search->add_option("--patient", search_args.filters.patient, "Only this patient's documents (MRN)");
+  search->add_option("--type", search_args.filters.type, "Only this document type (progress_note, lab_result, ...)");
+  search->add_option("--since", search_args.filters.since, "Received on this day (YYYY-MM-DD, UTC) or later");
+  search->add_option("--limit", search_args.filters.limit, "Most hits to show")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  search->add_option("--offset", search_args.filters.offset, "Skip the first N hits (the next page)")
+      ->check(CLI::NonNegativeNumber);
   add_store(search);
-  add_json(search, "JSON array of hits");
+  add_json(search, "JSON array of hits (fields documented in docs/json.md)");
 
   std::string id;
   bool with_text = false;
@@ -253,7 +268,7 @@ int main(int argc, char** argv) {
   if (status->parsed()) return run_status(common);
   if (watch->parsed()) return run_watch(common, watch_store->count() > 0, watch_config);
   if (documents->parsed()) return run_documents(common, documents_args);
-  if (search->parsed()) return run_search(common, query, limit);
+  if (search->parsed()) return run_search(common, search_args);
   if (show->parsed()) return run_show(common, id, with_text);
   if (train_types->parsed()) return run_train_types(types_in, types_out, types_holdout);
   if (sheet->parsed()) return run_separator_sheet(sheet_value, sheet_mrn, sheet_out);

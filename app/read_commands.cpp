@@ -1,5 +1,5 @@
-// The commands that read the store: pages, documents, search, show, review
-// list. Each read of patient data is in the audit log (who, what was shown,
+// The commands that read the store: pages, documents, show, review list
+// (search: app/search_command.cpp). Each read of patient data is in the audit log (who, what was shown,
 // whose data) before anything is printed: no audit entry, no output.
 #include <algorithm>
 #include <iostream>
@@ -50,28 +50,34 @@ int run_pages(const CommonOptions& common) {
   return 0;
 }
 
-int run_documents(const CommonOptions& common, const DocumentsArgs& args) {
+std::optional<indexer::DocumentQuery> document_query(const DocumentsArgs& args) {
   indexer::DocumentQuery query;
   if (!args.state.empty()) {
     query.state = parse_document_state(args.state);
     if (!query.state || *query.state == DocumentState::kMerged) {
       std::cerr << "chartroom: --state must be filed, review or rejected\n";
-      return 2;
+      return std::nullopt;
     }
   }
   const bool day = args.since.size() == 10 && args.since[4] == '-' && args.since[7] == '-';
   if (!args.since.empty() && !day) {
     std::cerr << "chartroom: --since takes a day, YYYY-MM-DD (example: --since 2026-11-01)\n";
-    return 2;
+    return std::nullopt;
   }
   query.patient = args.patient;
   query.type = args.type;
   query.since = args.since;
   query.limit = args.limit;
   query.offset = args.offset;
+  return query;
+}
+
+int run_documents(const CommonOptions& common, const DocumentsArgs& args) {
+  const auto query = document_query(args);
+  if (!query) return 2;
   auto store = open_existing_store(common);
   if (!store) return 1;
-  auto documents = store->find_documents(query);
+  auto documents = store->find_documents(*query);
   if (!documents) {
     print_error(documents.error());
     return 1;
@@ -90,39 +96,6 @@ int run_documents(const CommonOptions& common, const DocumentsArgs& args) {
     std::cout << fmt::format("{:<16}  {:<8}  {:<12}  {:<20}  {:>5}  {}\n", d.id, document_state_name(d.state),
                              d.patient ? d.patient->mrn + (d.state == DocumentState::kFiled ? "" : "?") : "-",
                              d.doc_type ? d.doc_type->label : "-", d.pages, (common.store / d.pdf).string());
-  }
-  return 0;
-}
-
-int run_search(const CommonOptions& common, const std::string& query, int limit) {
-  auto store = open_existing_store(common);
-  if (!store) return 1;
-  auto hits = store->search(query, limit);
-  if (!hits) {
-    print_error(hits.error());
-    return 1;
-  }
-  std::vector<std::string> ids;
-  std::vector<indexer::DocumentRow> shown;
-  for (const indexer::SearchHit& hit : *hits) {
-    if (std::ranges::find(ids, hit.document) != ids.end()) continue;
-    ids.push_back(hit.document);
-    if (auto d = store->document(hit.document); d && d->has_value()) shown.push_back(**d);
-  }
-  if (!audited(*store, {"", "search", join(ids, ","), query, "", patients_of(shown)})) return 1;
-  if (common.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const indexer::SearchHit& hit : *hits) {
-      out.push_back({{"document", hit.document}, {"pdf_page", hit.pdf_page}, {"snippet", hit.snippet}});
-    }
-    print_json(out);
-    return 0;
-  }
-  if (hits->empty()) std::cout << "No document contains \"" << query << "\".\n";
-  for (const indexer::SearchHit& hit : *hits) {
-    std::string snippet = hit.snippet;
-    std::ranges::replace(snippet, '\n', ' ');  // one hit, one line
-    std::cout << fmt::format("{}  page {}: {}\n", hit.document, hit.pdf_page, snippet);
   }
   return 0;
 }

@@ -260,11 +260,41 @@ struct AuditQuery {
   std::string patient;  // only entries about this MRN (and listings of every patient)
 };
 
+// `chartroom search`: what a person typed, with the filters of `documents`.
+// Words must all appear; "a phrase" in double quotes; a word ending in * is
+// a prefix (at least 3 letters before it: hyperten*). Nothing typed is ever
+// FTS5 syntax: each word or phrase is an FTS5 string.
+struct SearchQuery {
+  std::string text;
+  DocumentQuery filters;  // state, patient, type, since; limit (0: every hit) and offset
+};
+
 struct SearchHit {
   std::string document;
   int pdf_page = 0;
   std::string snippet;  // with [matched] words bracketed
-  double rank = 0;
+  double rank = 0;      // bm25: lower is better
+  DocumentState state = DocumentState::kReview;
+  std::optional<PatientRef> patient;  // filed: its patient; in review: the best candidate, if any
+  std::optional<DocTypeRef> doc_type;
+};
+
+// A patient of the index, with how many documents are filed to them.
+struct PatientListing {
+  Patient patient;
+  int documents = 0;  // filed (documents in review for them are not counted)
+};
+
+// `chartroom patients search`: by MRN (exact or its start), by name
+// ("SMITH", "smith john", "SMITH, John": the start of the family name, then
+// of the given name; case-insensitive) and by date of birth (YYYY-MM-DD, in
+// `text` or `birth_date`). A family name of several words takes a comma
+// ("DE LA CRUZ, Maria").
+struct PatientQuery {
+  std::string text;
+  std::string birth_date;  // YYYY-MM-DD, or empty
+  int limit = 50;
+  int offset = 0;
 };
 
 struct FileStatus {
@@ -330,6 +360,12 @@ class Store {
   // `family` compared upper-case (ASCII) with the stored family name.
   Result<std::vector<Patient>> patients_by_family_name(std::string_view family, int limit);
   Result<int> patient_count();
+  // The index in name order (family, given, MRN; case-insensitive), a page at
+  // a time, and the patients a query finds in the same order
+  // (indexer/patients_queries.cpp); kInvalidArgument for a query with
+  // nothing to look for.
+  Result<std::vector<PatientListing>> list_patients(int limit, int offset);
+  Result<std::vector<PatientListing>> find_patients(const PatientQuery& query);
 
   // Has this content been ingested already (every page in a terminal state)?
   Result<std::optional<FileStatus>> file_by_hash(const std::string& hash);
@@ -399,6 +435,10 @@ class Store {
   Status set_user_disabled(std::string_view name, bool disabled, std::string_view actor);
   // True when `password` is the user's and the user is not disabled.
   Result<bool> check_password(std::string_view name, std::string_view password);
+  // Full-text search, best hits first, with its filters answered by the
+  // database (indexer/search.cpp); kInvalidArgument for a bare * or a prefix
+  // shorter than 3 letters.
+  Result<std::vector<SearchHit>> search(const SearchQuery& query);
   Result<std::vector<SearchHit>> search(std::string_view query, int limit = 20);
   // The OCR text of each page of a document, in PDF order.
   Result<std::vector<std::string>> document_text(std::string_view id);

@@ -1,4 +1,4 @@
-// Reading the store back: pages, documents, text, search, file status.
+// Reading the store back: pages, documents, text, file status (search: indexer/search.cpp).
 #include <nlohmann/json.hpp>
 
 #include "indexer/store_impl.h"
@@ -36,38 +36,6 @@ DocumentRow read_document(const Stmt& s) {
   d.decided_at = s.optional_text(15);
   d.merged_into = s.optional_text(16);
   return d;
-}
-
-
-// Plain words -> "w1" "w2" (all must match); a query wrapped in quotes -> one
-// phrase. Every token is an FTS5 string, so no user input is ever FTS syntax.
-std::string fts_quote(std::string_view token) {
-  std::string out = "\"";
-  for (char c : token) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-std::string fts_query(std::string_view query) {
-  const std::string q = trim(query);
-  if (q.size() >= 2 && q.front() == '"' && q.back() == '"') {
-    return fts_quote(std::string_view(q).substr(1, q.size() - 2));
-  }
-  std::string out;
-  std::size_t i = 0;
-  while (i < q.size()) {
-    while (i < q.size() && std::isspace(static_cast<unsigned char>(q[i]))) ++i;
-    const std::size_t start = i;
-    while (i < q.size() && !std::isspace(static_cast<unsigned char>(q[i]))) ++i;
-    if (i > start) {
-      if (!out.empty()) out.push_back(' ');
-      out += fts_quote(std::string_view(q).substr(start, i - start));
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -242,24 +210,6 @@ Result<std::vector<std::string>> Store::document_text(std::string_view id) {
     if (!row) return std::unexpected(row.error());
     if (!*row) return out;
     out.push_back(stmt->text(0));
-  }
-}
-
-Result<std::vector<SearchHit>> Store::search(std::string_view query, int limit) {
-  const std::string match = fts_query(query);
-  if (match.empty() || limit <= 0) return std::vector<SearchHit>();
-  auto stmt = impl_->db.prepare(
-      "SELECT document_id, pdf_page, snippet(page_text, 2, '[', ']', '…', 12), bm25(page_text) "
-      "FROM page_text WHERE page_text MATCH ?1 ORDER BY bm25(page_text) LIMIT ?2",
-      "searching the text");
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->bind(1, match).bind(2, limit);
-  std::vector<SearchHit> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back({stmt->text(0), static_cast<int>(stmt->integer(1)), stmt->text(2), stmt->real(3)});
   }
 }
 

@@ -228,8 +228,19 @@ CREATE INDEX documents_by_batch ON documents(batch, created_at);
 CREATE INDEX documents_review_queue ON documents(state, created_at, id, review_kinds);
 )sql";
 
+// Version 7: `chartroom patients list|search` (indexer/patients_queries.cpp)
+// read the index in name order, case-insensitive, and by the start of a
+// family name. With the MRN last, listing a page walks this index without a
+// sort. It also answers matching's upper(family_name) = ? lookups, so the
+// version-2 index on that alone would only slow imports down.
+constexpr const char* kV7PatientNameOrder = R"sql(
+CREATE INDEX patients_by_name_upper ON patients(upper(family_name), upper(given_name), mrn);
+DROP INDEX patients_by_family_upper;
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1, kV2PatientNameKey, kV3PageWork, kV4OcrAttempts, kV5Decisions, kV6WordBoxes};
+constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork, kV4OcrAttempts,
+                                 kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

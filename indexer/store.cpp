@@ -212,7 +212,7 @@ Result<std::vector<Patient>> Store::patients_by_birth_date(std::string_view date
 }
 
 Result<std::vector<Patient>> Store::patients_by_family_name(std::string_view family, int limit) {
-  // Served by the index on upper(family_name) (schema version 2).
+  // Served by the index on upper(family_name), upper(given_name), mrn (schema version 7).
   return patient_rows(impl_->db,
                       "SELECT mrn, family_name, given_name, middle_name, birth_date, sex FROM patients "
                       "WHERE upper(family_name) = ?1 ORDER BY mrn LIMIT ?2",

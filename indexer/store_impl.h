@@ -45,6 +45,11 @@ inline constexpr const char* kDocumentColumns =
     "FROM documents ";
 Result<std::vector<DocumentRow>> collect_documents(Stmt& stmt);
 
+// The one statement Store::search runs (indexer/search.cpp), for tests of its query plan.
+const char* search_statement();
+// The statements Store::list_patients and find_patients run (indexer/patients_queries.cpp).
+std::string patients_statement(bool by_text, bool by_birth_date);
+
 // The schema version this build writes; Store::open migrates up to it.
 int current_schema_version();
 // Applies every migration past PRAGMA user_version up to `target` (default:

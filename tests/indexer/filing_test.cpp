@@ -154,11 +154,15 @@ TEST_F(Filing, SearchFindsWordsAndSurvivesHostileQueries) {
   EXPECT_EQ(store_->search("\"discharge page 3\"")->size(), 0u);
   EXPECT_EQ(store_->search("amoxicillin admission")->size(), 0u);
 
-  for (const char* hostile : {"\"", "AND OR (", "*", "NEAR/", "NEAR(a b)", "col:text", "a\"b", "'; DROP TABLE",
+  for (const char* hostile : {"\"", "AND OR (", "NEAR/", "NEAR(a b)", "col:text", "a\"b", "'; DROP TABLE",
                               "", "   ", "^hello", "\"\"\"", "-hello", "hello)"}) {
     auto r = store_->search(hostile);
     EXPECT_TRUE(r) << hostile << ": " << r.error().message;
   }
+  // A lone * would be every page: refused with a reason (prefixes: find_test.cpp).
+  auto star = store_->search("*");
+  ASSERT_FALSE(star);
+  EXPECT_EQ(star.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(store_->pages()->size(), 4u);
 }
 

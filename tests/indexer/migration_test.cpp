@@ -1,6 +1,6 @@
 // A store made by the release before the decisions (schema version 4), with
 // documents, pages, search text, page progress and a plain SHA-256 audit
-// chain, opened by this build (migrated through 5 and 6): everything is kept,
+// chain, opened by this build (migrated through 5, 6 and 7): everything is kept,
 // the old chain still verifies, new rows are keyed, and decisions work on the
 // old documents.
 #include <gtest/gtest.h>
@@ -112,15 +112,15 @@ int query_int(const fs::path& db_file, const char* sql) {
   return row && *row ? static_cast<int>(stmt->integer(0)) : -1;
 }
 
-// Through versions 5 and 6: a page read before words were kept comes back
+// Through versions 5 to 7: a page read before words were kept comes back
 // without words and with no image size (its boxes are unknown), and the
 // documents of a batch are indexed.
-TEST_F(Migration, AVersion4StoreReachesVersion6WithItsPagesKept) {
+TEST_F(Migration, AVersion4StoreReachesVersion7WithItsPagesKept) {
   auto store = Store::open(tmp_.path());
   ASSERT_TRUE(store) << store.error().message;
   const fs::path db_file = tmp_.path() / "chartroom.db";
-  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 6);
-  EXPECT_EQ(current_schema_version(), 6);
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 7);
+  EXPECT_EQ(current_schema_version(), 7);
   EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'documents_by_batch'"),
             1);
   auto saved = (*store)->saved_page("cc33", 0);
@@ -130,6 +130,41 @@ TEST_F(Migration, AVersion4StoreReachesVersion6WithItsPagesKept) {
   EXPECT_TRUE((*saved)->words.empty());
   EXPECT_EQ((*saved)->image_width, 0);
   EXPECT_EQ((*saved)->image_height, 0);
+}
+
+int index_count(const fs::path& db_file, const std::string& name) {
+  const std::string sql = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = '" + name + "'";
+  return query_int(db_file, sql.c_str());
+}
+
+// Version 7: the patient index in name order (patients list|search) replaces
+// the version-2 index on the upper-case family name alone; the patients of
+// the old store are listed and found through it.
+TEST_F(Migration, AVersion6StoreGetsTheNameOrderIndexAndKeepsItsPatients) {
+  const fs::path db_file = tmp_.path() / "chartroom.db";
+  {
+    auto db = Db::open(db_file);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(*db, 6));
+  }
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 6);
+  EXPECT_EQ(index_count(db_file, "patients_by_family_upper"), 1);
+  auto store = Store::open(tmp_.path());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 7);
+  EXPECT_EQ(index_count(db_file, "patients_by_name_upper"), 1);
+  EXPECT_EQ(index_count(db_file, "patients_by_family_upper"), 0);
+  auto listed = (*store)->list_patients(10, 0);
+  ASSERT_TRUE(listed) << listed.error().message;
+  ASSERT_EQ(listed->size(), 2U);
+  EXPECT_EQ((*listed)[0].patient.mrn, "M1");  // Doe before Roe
+  EXPECT_EQ((*listed)[0].documents, 1);
+  auto found = (*store)->find_patients(PatientQuery{"roe, ri", "", 10, 0});
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->size(), 1U);
+  EXPECT_EQ(found->front().patient.mrn, "M2");
+  auto matched = (*store)->patients_by_family_name("DOE", 10);
+  ASSERT_TRUE(matched && matched->size() == 1U);
 }
 
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {
