@@ -128,7 +128,7 @@ int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs,
   store->remove_stale_temps();
   scanners::CollectOptions collect;
   std::map<fs::path, int> page_counts;  // for the progress estimate
-  collect.tiff_page_count = [&limits = config.ingest.limits, &page_counts](const fs::path& path) {
+  collect.page_count = [&limits = config.ingest.limits, &page_counts](const fs::path& path) {
     auto reader = capture::open_image(path, path.string(), limits);
     const int count = reader ? (*reader)->page_count() : 0;
     page_counts[path] = count;

@@ -78,12 +78,12 @@ int main(int argc, char** argv) {
   auto* ingest = app.add_subcommand(
       "ingest",
       "Read, classify and file scanned pages.\n"
-      "Each multi-page TIFF is one batch; the single-page images (PNG, JPEG, one-page TIFF)\n"
-      "directly inside a folder form one batch in name order. Files that cannot be read are\n"
+      "Each multi-page TIFF or PDF is one batch; the single-page images (PNG, JPEG, one-page\n"
+      "TIFF or PDF) directly inside a folder form one batch in name order. Files that cannot be read are\n"
       "quarantined with the reason, and the run goes on. Ctrl-C finishes the pages being read\n"
       "and stops; running it again continues and skips what is done.\n"
       "  chartroom ingest scans/batch_0001.tif scans/clinic_0003/ --store /srv/charts");
-  ingest->add_option("paths", inputs, "Image files and folders to ingest")->required();
+  ingest->add_option("paths", inputs, "Image and PDF files and folders to ingest")->required();
   ingest->add_option("--config", config_path, "A chartroom.toml with thresholds and limits");
   ingest->add_option("--workers", workers, "Pages read in parallel (default: one per core)")
       ->check(CLI::Range(1, 256));

@@ -174,7 +174,7 @@ bool Daemon::load() {
   else store_path_ = common_.store;
   std::map<std::string, std::unique_ptr<scanners::FolderTracker>> trackers;
   scanners::CollectOptions collect;
-  collect.tiff_page_count = [limits = config_.ingest.limits](const fs::path& p) {
+  collect.page_count = [limits = config_.ingest.limits](const fs::path& p) {
     auto reader = capture::open_image(p, p.string(), limits);
     return reader ? (*reader)->page_count() : 0;
   };

@@ -1,5 +1,6 @@
 // capture/: image files in, clean page images and facts about them out.
-// Decoding (libtiff for TIFF, OpenCV for PNG/JPEG), orientation, deskew,
+// Decoding (libtiff for TIFF, OpenCV for PNG, Leptonica for JPEG, qpdf and
+// Poppler for scanner PDFs), orientation, deskew,
 // binarization and blank-page detection. Each step is a free function with
 // plain Options and a result that says how sure it is.
 #pragma once
@@ -30,13 +31,17 @@ struct DecodeLimits {
 class PageReader {
  public:
   virtual ~PageReader() = default;
-  // Number of pages in the file (1 for PNG/JPEG).
+  // Number of pages in the file (1 for PNG/JPEG; a PDF's pages like a TIFF's).
   virtual int page_count() const = 0;
   // Decodes page `index` (0-based). Errors name the file and the page, e.g.
   // "scan_0007.tif, page 3: truncated TIFF strip". Gray1 for bilevel pages,
   // Gray8 for gray, Rgb8 for colour. dpi is filled (assumed_dpi if unknown).
   virtual Result<Image> read_page(int index) = 0;
   virtual FileFormat format() const = 0;
+  // The text a PDF page already carries (a scanner's own OCR layer, or a
+  // born-digital page), as UTF-8; "" for images. Never used for filing: every
+  // page is read by OCR; this is for comparing the two.
+  virtual std::string embedded_text(int /*index*/) { return ""; }
 };
 
 // Opens an image file: checks size, sniffs the format by content, reads the

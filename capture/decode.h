@@ -21,6 +21,12 @@ Result<std::unique_ptr<PageReader>> open_raster(std::vector<std::uint8_t> bytes,
                                                 const std::string& display_name,
                                                 const DecodeLimits& limits);
 
+// `bytes` is the whole file. Encrypted and damaged PDFs and PDFs with
+// JavaScript are refused here, before any page is drawn; each page is drawn
+// at the resolution of its largest image (a scan's own pixels).
+Result<std::unique_ptr<PageReader>> open_pdf(std::vector<std::uint8_t> bytes, const std::string& display_name,
+                                             const DecodeLimits& limits);
+
 // "big.tif, page 1: 100000 x 100000 pixels is over the limit ..." or nothing.
 Status check_dimensions(std::int64_t width, std::int64_t height, const DecodeLimits& limits,
                         const std::string& where);

@@ -54,6 +54,20 @@ std::string describe_unknown(std::span<const std::uint8_t> head) {
   return "";
 }
 
+// The whole file, read through its descriptor; a file that shrank meanwhile is an error.
+Result<std::vector<std::uint8_t>> read_whole(const OpenedFile& file) {
+  auto bytes = file.read_at(0, static_cast<std::size_t>(file.size()));
+  if (!bytes) return std::unexpected(bytes.error());
+  if (bytes->size() != file.size()) {
+    return fail(ErrorCode::kCorrupt,
+                file.display_name() + ": the file changed size while it was being read (" +
+                    std::to_string(file.size()) + " bytes expected, " + std::to_string(bytes->size()) +
+                    " read); the scanner may still be writing it; run ingest again "
+                    "when the transfer is complete");
+  }
+  return bytes;
+}
+
 }  // namespace
 }  // namespace detail
 
@@ -84,28 +98,19 @@ Result<std::unique_ptr<PageReader>> open_image(OpenedFile file, const DecodeLimi
   switch (sniff_format(*head)) {
     case FileFormat::kTiff: return detail::open_tiff(file.release(), display_name, limits);
     case FileFormat::kPng:
-    case FileFormat::kJpeg: {
-      auto bytes = file.read_at(0, static_cast<std::size_t>(size));
+    case FileFormat::kJpeg:
+    case FileFormat::kPdf: {
+      auto bytes = detail::read_whole(file);
       if (!bytes) return std::unexpected(bytes.error());
-      if (bytes->size() != size) {
-        return fail(ErrorCode::kCorrupt, display_name + ": the file changed size while it was being read (" +
-                                             std::to_string(size) + " bytes expected, " +
-                                             std::to_string(bytes->size()) +
-                                             " read); the scanner may still be writing it; run ingest again "
-                                             "when the transfer is complete");
-      }
-      return detail::open_raster(std::move(*bytes), sniff_format(*head), display_name, limits);
+      const FileFormat format = sniff_format(*head);
+      if (format == FileFormat::kPdf) return detail::open_pdf(std::move(*bytes), display_name, limits);
+      return detail::open_raster(std::move(*bytes), format, display_name, limits);
     }
-    case FileFormat::kPdf:
-      return fail(ErrorCode::kUnsupported,
-                  display_name +
-                      ": this is a PDF, not a scanned image; chartroom reads TIFF, PNG and JPEG. "
-                      "Export the pages as TIFF or have the scanner save TIFF");
     case FileFormat::kUnknown: break;
   }
   return fail(ErrorCode::kUnsupported, display_name + ": not an image chartroom can read" +
                                            detail::describe_unknown(*head) +
-                                           "; chartroom reads TIFF, PNG and JPEG");
+                                           "; chartroom reads TIFF, PNG, JPEG and PDF");
 }
 
 }  // namespace chartroom::capture

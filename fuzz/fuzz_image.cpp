@@ -1,7 +1,7 @@
 // libFuzzer target: one input is one image file, opened and decoded page by
 // page through capture::open_image exactly as ingest does (the file is written
 // to a private temp file first: open_image reads a descriptor it opens itself).
-// fuzz_tiff, fuzz_png and fuzz_jpeg are this file with different seeds; the
+// fuzz_tiff, fuzz_png, fuzz_jpeg and fuzz_pdf are this file with different seeds; the
 // decoder is chosen by content, so each also reaches the others.
 #include <unistd.h>
 
@@ -40,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int i = 0; i < (*reader)->page_count(); ++i) {
     auto page = (*reader)->read_page(i);
     if (page && (page->width <= 0 || page->height <= 0 || page->pixels.empty())) __builtin_trap();
+    (void)(*reader)->embedded_text(i);  // a PDF's text layer (other formats have none)
   }
   return 0;
 }

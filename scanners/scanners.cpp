@@ -91,14 +91,14 @@ void walk_folder(const fs::path& folder, const std::string& source_prefix, const
     auto head = read_head(entry.path(), 16);
     const FileFormat format = head ? sniff_format(*head) : FileFormat::kUnknown;
     bool joins_image_batch = format == FileFormat::kPng || format == FileFormat::kJpeg;
-    if (format == FileFormat::kTiff) {
-      const int pages = options.tiff_page_count ? options.tiff_page_count(entry.path()) : 0;
+    if (format == FileFormat::kTiff || format == FileFormat::kPdf) {
+      const int pages = options.page_count ? options.page_count(entry.path()) : 0;
       joins_image_batch = pages == 1;
     }
     if (joins_image_batch) {
       images.files.push_back(std::move(file));
     } else {
-      // A multi-page TIFF, or something decoding will quarantine with its reason.
+      // A multi-page TIFF or PDF, or something decoding will quarantine with its reason.
       out.batches.push_back({file.source, {std::move(file)}});
     }
   }

@@ -38,17 +38,17 @@ struct Collection {
 };
 
 struct CollectOptions {
-  // Returns the number of pages of a TIFF, or <= 0 when it cannot tell. A TIFF
-  // of more than one page is a batch of its own; one-page TIFFs join the
-  // folder's image batch.
-  std::function<int(const std::filesystem::path&)> tiff_page_count;
+  // Returns the number of pages of a TIFF or PDF, or <= 0 when it cannot tell.
+  // A TIFF or PDF of more than one page is a batch of its own; one-page ones
+  // join the folder's image batch.
+  std::function<int(const std::filesystem::path&)> page_count;
   bool recursive = true;
 };
 
 // Walks the given files and folders:
 // - a file given by name is one batch;
-// - in a folder, each multi-page TIFF is one batch, and the single-page images
-//   directly inside it (PNG, JPEG, one-page TIFF) form one batch in natural name
+// - in a folder, each multi-page TIFF or PDF is one batch, and the single-page
+//   images directly inside it (PNG, JPEG, one-page TIFF or PDF) form one batch in natural name
 //   order ("page2" before "page10"); files that are not images are batches of
 //   their own, so that decoding quarantines them with the exact reason;
 // - sub-folders are walked the same way; symbolic links are rejected, not followed.
@@ -65,7 +65,7 @@ enum class CompleteRule {
 };
 // What one batch is.
 enum class BatchRule {
-  kFile,    // each file dropped in the folder is a batch (a multi-page TIFF, a single image)
+  kFile,    // each file dropped in the folder is a batch (a multi-page TIFF or PDF, a single image)
   kFolder,  // each sub-folder of images is a batch, closed by the completeness rule (kStable: a quiet period)
 };
 // Page order of a simplex scanner used for two-sided paper.

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-25}"
 seed="${FUZZ_SEED:-0}"  # 0: libFuzzer picks one (printed in each target's log)
-targets=(fuzz_tiff fuzz_png fuzz_jpeg fuzz_patients_csv fuzz_patients_fhir)
+targets=(fuzz_tiff fuzz_png fuzz_jpeg fuzz_pdf fuzz_patients_csv fuzz_patients_fhir)
 
 generator=build/tests/hostile/chartroom-hostile-corpus
 if [[ ! -x "$generator" ]]; then
@@ -29,11 +29,13 @@ work=build-fuzz/run
 rm -rf "$work"
 mkdir -p "$work" build-fuzz/crashes
 "$generator" "$work/generated" >/dev/null
-declare -A seeds=([fuzz_tiff]=tiff [fuzz_png]=raster [fuzz_jpeg]=raster [fuzz_patients_csv]=csv
+declare -A seeds=([fuzz_tiff]=tiff [fuzz_png]=raster [fuzz_jpeg]=raster [fuzz_pdf]=pdf [fuzz_patients_csv]=csv
                   [fuzz_patients_fhir]=fhir)
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+# fontconfig's caches (Poppler, for PDF pages with text) live for the whole process.
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
 status=0
 printf '%-20s %12s %10s %8s  %s\n' target executions exec/s corpus result
 for t in "${targets[@]}"; do

@@ -161,13 +161,13 @@ TEST(Decode, TextFileNamedTif) {
   test::write_bytes(temp_dir() / "notes.tif", {text.begin(), text.end()});
   expect_error(open_image(temp_dir() / "notes.tif", "notes.tif"), ErrorCode::kUnsupported,
                "notes.tif: not an image chartroom can read (it looks like text); chartroom reads TIFF, "
-               "PNG and JPEG");
+               "PNG, JPEG and PDF");
 }
 
-TEST(Decode, PdfIsNotAScan) {
+TEST(Decode, PdfWithoutATrailerIsDamaged) {  // scanner PDFs themselves: decode_pdf_test.cpp
   const std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<>>\nendobj\n";
   test::write_bytes(temp_dir() / "chart.pdf", {pdf.begin(), pdf.end()});
-  expect_error(open_image(temp_dir() / "chart.pdf", "chart.pdf"), ErrorCode::kUnsupported, "not a scanned image");
+  expect_error(open_image(temp_dir() / "chart.pdf", "chart.pdf"), ErrorCode::kCorrupt, "chart.pdf: not a readable PDF");
 }
 
 TEST(Decode, OverFileSizeLimit) {

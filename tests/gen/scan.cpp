@@ -234,6 +234,7 @@ Status write_pages(const std::vector<Image>& pages, const std::filesystem::path&
   // A hidden temp name in the same folder: a folder watcher never sees a half-written file.
   std::filesystem::path temp = path;
   temp.replace_filename("." + path.filename().string() + ".part");
+  if (encoding == Encoding::kPdfG4 || encoding == Encoding::kPdfJpeg) return write_pdf(pages, path, encoding);
   if (encoding == Encoding::kPng || encoding == Encoding::kJpeg) {
     if (pages.size() != 1) {
       return fail(ErrorCode::kInvalidArgument,

@@ -111,11 +111,22 @@ enum class NearBlank {
 // The ground truth is the printed text ("" for pen strokes).
 RenderedPage render_near_blank(NearBlank kind, std::uint32_t seed, int dpi = 300);
 
-enum class Encoding { kTiffG4, kTiffLzw, kTiffJpeg, kTiffNone, kPng, kJpeg };
+enum class Encoding { kTiffG4, kTiffLzw, kTiffJpeg, kTiffNone, kPng, kJpeg, kPdfG4, kPdfJpeg };
 
-// Writes pages to a file: TIFF encodings make one multi-page file; PNG/JPEG
-// take exactly one page. G4 needs Gray1 pages (others are thresholded).
+// Writes pages to a file: TIFF and PDF encodings make one multi-page file;
+// PNG/JPEG take exactly one page. G4 needs Gray1 pages (others are thresholded).
 Status write_pages(const std::vector<Image>& pages, const std::filesystem::path& path, Encoding encoding);
+
+// What a PDF may carry beside its scanned images.
+struct PdfExtras {
+  std::string text_layer;               // invisible Helvetica text on each page, as a scanner's OCR layer
+  bool encrypted = false;               // AES-256 (R6), user password "secret"
+  bool open_action_javascript = false;  // /OpenAction << /S /JavaScript /JS ... >>
+};
+// A scanner-style PDF (kPdfG4: CCITT G4 pages, kPdfJpeg: gray JPEG pages),
+// each page the size of its image at the image's dpi; written with qpdf.
+Status write_pdf(const std::vector<Image>& pages, const std::filesystem::path& path, Encoding encoding,
+                 const PdfExtras& extras = {});
 
 // Character error rate: Levenshtein distance over characters of the two texts
 // after folding whitespace runs to one space and trimming, divided by the

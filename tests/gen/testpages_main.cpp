@@ -91,6 +91,8 @@ const char* encoding_name(Encoding encoding) {
     case Encoding::kTiffNone: return "tiff";
     case Encoding::kPng: return "png";
     case Encoding::kJpeg: return "jpeg";
+    case Encoding::kPdfG4: return "pdf-g4";
+    case Encoding::kPdfJpeg: return "pdf-jpeg";
   }
   return "unknown";
 }

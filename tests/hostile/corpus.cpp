@@ -58,11 +58,15 @@ std::size_t find_entry(const std::vector<std::uint8_t>& tiff, std::uint16_t tag)
   return 0;
 }
 
-std::vector<std::uint8_t> encode(const Image& page, testgen::Encoding encoding) {
+std::vector<std::uint8_t> encode(const Image& page, testgen::Encoding encoding,
+                                 const testgen::PdfExtras& extras = {}) {
   const fs::path temp = fs::temp_directory_path() /
                         ("chartroom-hostile-" + std::to_string(::getpid()) + "-" +
                          std::to_string(static_cast<int>(encoding)) + ".img");
-  if (auto ok = testgen::write_pages({page}, temp, encoding); !ok) throw std::runtime_error(ok.error().message);
+  const bool pdf = encoding == testgen::Encoding::kPdfG4 || encoding == testgen::Encoding::kPdfJpeg;
+  auto ok =
+      pdf ? testgen::write_pdf({page}, temp, encoding, extras) : testgen::write_pages({page}, temp, encoding);
+  if (!ok) throw std::runtime_error(ok.error().message);
   auto bytes = read_file(temp);
   fs::remove(temp);
   return bytes;
@@ -149,6 +153,11 @@ Originals make_originals(int dpi) {
   o.jpeg_tiff = encode(gray, testgen::Encoding::kTiffJpeg);
   o.png = encode(gray, testgen::Encoding::kPng);
   o.jpeg = encode(gray, testgen::Encoding::kJpeg);
+  o.g4_pdf = encode(bilevel, testgen::Encoding::kPdfG4, {.text_layer = "Progress note"});
+  o.jpeg_pdf = encode(gray, testgen::Encoding::kPdfJpeg);
+  o.locked_pdf = encode(bilevel, testgen::Encoding::kPdfG4, {.text_layer = {}, .encrypted = true});
+  o.script_pdf = encode(bilevel, testgen::Encoding::kPdfG4,
+                        {.text_layer = {}, .encrypted = false, .open_action_javascript = true});
   return o;
 }
 
@@ -239,8 +248,14 @@ std::vector<Case> write_corpus(const Originals& o, const fs::path& folder, const
   }
   {
     const std::string pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
-    add("chart.pdf", "a PDF", "PDF", {pdf.begin(), pdf.end()});
+    add("chart.pdf", "a PDF without pages or cross-reference table", "not a readable PDF",
+        {pdf.begin(), pdf.end()});
   }
+  add("scan cut short.pdf", "scanner PDF truncated", damaged, cut(o.g4_pdf, o.g4_pdf.size() / 2));
+  add("scan without its end.pdf", "scanner PDF without its trailer", damaged,
+      cut(o.g4_pdf, o.g4_pdf.size() - 30));
+  add("locked.pdf", "encrypted PDF", "encrypted (password protected)", o.locked_pdf);
+  add("script.pdf", "PDF with /OpenAction JavaScript", "JavaScript", o.script_pdf);
   {
     const std::string text = "Dear colleague,\nplease find the referral attached.\n";
     add("referral.tif", "a text file named .tif", "looks like text", {text.begin(), text.end()});

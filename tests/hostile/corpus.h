@@ -28,6 +28,10 @@ struct Originals {
   std::vector<std::uint8_t> jpeg_tiff;
   std::vector<std::uint8_t> png;
   std::vector<std::uint8_t> jpeg;
+  std::vector<std::uint8_t> g4_pdf;  // scanner PDFs: G4 with a text layer, gray JPEG
+  std::vector<std::uint8_t> jpeg_pdf;
+  std::vector<std::uint8_t> locked_pdf;  // encrypted (refused)
+  std::vector<std::uint8_t> script_pdf;  // /OpenAction JavaScript (refused)
 };
 Originals make_originals(int dpi = 100);
 

@@ -27,6 +27,10 @@ int write_seeds(const Originals& o, const fs::path& corpus_files, const fs::path
   put("tiff", "good-jpeg.tif", o.jpeg_tiff);
   put("raster", "good.png", o.png);
   put("raster", "good.jpg", o.jpeg);
+  put("pdf", "good-g4.pdf", o.g4_pdf);
+  put("pdf", "good-jpeg.pdf", o.jpeg_pdf);
+  put("pdf", "locked.pdf", o.locked_pdf);
+  put("pdf", "script.pdf", o.script_pdf);
   int n = 0;
   if (fs::is_directory(corpus_files)) {
     for (const auto& entry : fs::directory_iterator(corpus_files)) {
@@ -34,7 +38,9 @@ int write_seeds(const Originals& o, const fs::path& corpus_files, const fs::path
       const auto bytes = read_file(entry.path());
       if (bytes.empty()) continue;
       const bool tiff = bytes.size() >= 2 && (bytes[0] == 'I' || bytes[0] == 'M');
-      put(tiff ? "tiff" : "raster", "bad-" + std::to_string(++n), bytes);
+      const bool pdf =
+          bytes.size() >= 4 && bytes[0] == '%' && bytes[1] == 'P' && bytes[2] == 'D' && bytes[3] == 'F';
+      put(tiff ? "tiff" : pdf ? "pdf" : "raster", "bad-" + std::to_string(++n), bytes);
     }
   }
 

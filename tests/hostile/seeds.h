@@ -7,7 +7,7 @@
 
 namespace chartroom::hostile {
 
-// Writes seeds/tiff, seeds/raster (PNG and JPEG), seeds/csv and seeds/fhir:
+// Writes seeds/tiff, seeds/raster (PNG and JPEG), seeds/pdf, seeds/csv and seeds/fhir:
 // the good originals, every damaged file of `corpus_files` sorted by format,
 // and patient lists (good and with broken rows). Returns the number written.
 int write_seeds(const Originals& originals, const std::filesystem::path& corpus_files,

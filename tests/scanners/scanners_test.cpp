@@ -29,6 +29,7 @@ class ScannersTest : public ::testing::Test {
 
 const std::string kPng = "\x89PNG\r\n\x1a\n....";
 const std::string kTiff = std::string("II*\0", 4) + "....";
+const std::string kPdf = "%PDF-1.7\n....";
 
 TEST(NaturalOrder, ComparesDigitRunsByValue) {
   EXPECT_TRUE(natural_less("page2.png", "page10.png"));
@@ -43,24 +44,28 @@ TEST_F(ScannersTest, FolderOfImagesIsOneBatchInNaturalOrder) {
   write(clinic / "page2.png", kPng);
   write(clinic / "page1.jpg", "\xFF\xD8\xFF\xE0....");
   write(clinic / "single.tif", kTiff);
+  write(clinic / "scan_one.pdf", kPdf);
   write(root_ / "scans" / "big.tif", kTiff);
+  write(root_ / "scans" / "big.pdf", kPdf);
   write(root_ / "scans" / "notes.txt", "hello");
   write(root_ / "scans" / ".DS_Store", "x");
 
   CollectOptions options;
-  options.tiff_page_count = [](const fs::path& p) { return p.filename() == "big.tif" ? 12 : 1; };
+  options.page_count = [](const fs::path& p) { return p.stem() == "big" ? 12 : 1; };
   const std::string given = (root_ / "scans").string() + "/";
   auto got = collect_batches({given}, options);
   ASSERT_TRUE(got);
-  ASSERT_EQ(got->batches.size(), 3U);  // big.tif, notes.txt (to be quarantined), clinic/
-  EXPECT_EQ(got->batches[0].files[0].source, (root_ / "scans" / "big.tif").string());
-  EXPECT_EQ(got->batches[1].files[0].source, (root_ / "scans" / "notes.txt").string());
-  const Batch& images = got->batches[2];
-  ASSERT_EQ(images.files.size(), 4U);
+  ASSERT_EQ(got->batches.size(), 4U);  // big.pdf, big.tif, notes.txt (to be quarantined), clinic/
+  EXPECT_EQ(got->batches[0].files[0].source, (root_ / "scans" / "big.pdf").string());
+  EXPECT_EQ(got->batches[1].files[0].source, (root_ / "scans" / "big.tif").string());
+  EXPECT_EQ(got->batches[2].files[0].source, (root_ / "scans" / "notes.txt").string());
+  const Batch& images = got->batches[3];
+  ASSERT_EQ(images.files.size(), 5U);
   EXPECT_EQ(images.files[0].path.filename(), "page1.jpg");
   EXPECT_EQ(images.files[1].path.filename(), "page2.png");
   EXPECT_EQ(images.files[2].path.filename(), "page10.png");
-  EXPECT_EQ(images.files[3].path.filename(), "single.tif");
+  EXPECT_EQ(images.files[3].path.filename(), "scan_one.pdf");
+  EXPECT_EQ(images.files[4].path.filename(), "single.tif");
   EXPECT_EQ(images.files[1].source, (root_ / "scans" / "clinic" / "page2.png").string());
   ASSERT_EQ(got->ignored.size(), 1U);
 }
