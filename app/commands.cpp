@@ -218,10 +218,14 @@ int run_patients_import(const CommonOptions& common, const fs::path& file, std::
     std::cerr << file.string() << ": " << problem.message << " (skipped)\n";
   }
   const std::string actor = os_account();
-  (void)store->audit({actor, "patients import", file.string(),
-                      fmt::format("{} new, {} updated, {} skipped", report->imported, report->updated,
-                                  problems.size()),
-                      "", {"*"}});
+  if (!audited(*store, {actor, "patients import", file.string(),
+                        fmt::format("{} new, {} updated, {} skipped", report->imported, report->updated,
+                                    problems.size()),
+                        "", {"*"}})) {
+    std::cerr << "chartroom: the patients were imported, but the import is not in the audit log; fix the "
+                 "store (chartroom audit verify) and import the file again to record it.\n";
+    return 1;
+  }
   std::cout << fmt::format("Imported {} new patient(s), updated {}, skipped {} bad row(s).\n", report->imported,
                            report->updated, problems.size());
   // Documents waiting because their patient was not in the index may be sure now.

@@ -158,13 +158,21 @@ Status move_pages(Db& db, std::string_view from, int first, int last, std::strin
   if (!pages) return std::unexpected(pages.error());
   pages->bind(1, from).bind(2, first).bind(3, last).bind(4, to).bind(5, offset);
   if (auto s = pages->run(); !s) return s;
+  // The FTS rows by rowid, through page_text_rows (schema v8), then the rows themselves.
   auto text = db.prepare(
-      "UPDATE page_text SET document_id = ?4, pdf_page = CAST(pdf_page AS INTEGER) + ?5 "
-      "WHERE document_id = ?1 AND CAST(pdf_page AS INTEGER) BETWEEN ?2 AND ?3",
+      "UPDATE page_text SET document_id = ?4, pdf_page = CAST(pdf_page AS INTEGER) + ?5 WHERE rowid IN "
+      "(SELECT text_rowid FROM page_text_rows WHERE document_id = ?1 AND pdf_page BETWEEN ?2 AND ?3)",
       "moving the search text of pages");
   if (!text) return std::unexpected(text.error());
   text->bind(1, from).bind(2, first).bind(3, last).bind(4, to).bind(5, offset);
-  return text->run();
+  if (auto s = text->run(); !s) return s;
+  auto rows = db.prepare(
+      "UPDATE page_text_rows SET document_id = ?4, pdf_page = pdf_page + ?5 "
+      "WHERE document_id = ?1 AND pdf_page BETWEEN ?2 AND ?3",
+      "moving the search text of pages");
+  if (!rows) return std::unexpected(rows.error());
+  rows->bind(1, from).bind(2, first).bind(3, last).bind(4, to).bind(5, offset);
+  return rows->run();
 }
 
 Status set_page_states(const Context& ctx, std::string_view document, DocumentState state) {

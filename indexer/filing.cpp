@@ -162,11 +162,20 @@ Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const s
       "evidence = excluded.evidence, review_kinds = excluded.review_kinds",
       "recording documents");
   if (!docs) return std::unexpected(docs.error());
-  auto clear_text = db.prepare("DELETE FROM page_text WHERE document_id = ?1", "replacing document text");
+  // By page_text_rows' primary key: never a scan of all the text ever filed.
+  auto clear_text = db.prepare(
+      "DELETE FROM page_text WHERE rowid IN (SELECT text_rowid FROM page_text_rows WHERE document_id = ?1)",
+      "replacing document text");
   if (!clear_text) return std::unexpected(clear_text.error());
+  auto clear_rows = db.prepare("DELETE FROM page_text_rows WHERE document_id = ?1", "replacing document text");
+  if (!clear_rows) return std::unexpected(clear_rows.error());
   auto text = db.prepare("INSERT INTO page_text(document_id, pdf_page, text) VALUES (?1, ?2, ?3)",
                          "indexing document text");
   if (!text) return std::unexpected(text.error());
+  auto text_row = db.prepare(
+      "INSERT OR REPLACE INTO page_text_rows(document_id, pdf_page, text_rowid) VALUES (?1, ?2, last_insert_rowid())",
+      "indexing document text");
+  if (!text_row) return std::unexpected(text_row.error());
   for (const DocumentRecord& d : batch.documents) {
     if (decided.contains(d.id)) continue;
     docs->bind(1, d.id).bind(2, document_state_name(d.state));
@@ -181,10 +190,14 @@ Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const s
     if (auto s = docs->run(); !s) return s;
     clear_text->bind(1, d.id);
     if (auto s = clear_text->run(); !s) return s;
+    clear_rows->bind(1, d.id);
+    if (auto s = clear_rows->run(); !s) return s;
     for (std::size_t i = 0; i < d.pages.size(); ++i) {
       text->bind(1, d.id).bind(2, static_cast<int>(i) + 1);
       text->bind(3, batch.pages[static_cast<std::size_t>(d.pages[i])].text);
       if (auto s = text->run(); !s) return s;
+      text_row->bind(1, d.id).bind(2, static_cast<int>(i) + 1);
+      if (auto s = text_row->run(); !s) return s;
     }
   }
 

@@ -200,7 +200,8 @@ Result<std::optional<DocumentRow>> load_document(Db& db, std::string_view id) {
 
 Result<std::vector<std::string>> Store::document_text(std::string_view id) {
   auto stmt = impl_->db.prepare(
-      "SELECT text FROM page_text WHERE document_id = ?1 ORDER BY CAST(pdf_page AS INTEGER)",
+      "SELECT t.text FROM page_text_rows r JOIN page_text t ON t.rowid = r.text_rowid WHERE r.document_id = ?1 "
+      "ORDER BY r.pdf_page",
       "reading a document's text");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, id);

@@ -238,9 +238,24 @@ CREATE INDEX patients_by_name_upper ON patients(upper(family_name), upper(given_
 DROP INDEX patients_by_family_upper;
 )sql";
 
+// Version 8 (issue 23, a million pages): page_text's document_id is an
+// UNINDEXED column of the FTS5 table, so replacing or reading one document's
+// text scanned all the text ever filed. page_text_rows is the index FTS5
+// cannot have: the FTS rowid of each (document, page), found by primary key.
+constexpr const char* kV8PageTextRows = R"sql(
+CREATE TABLE page_text_rows(
+  document_id TEXT NOT NULL,
+  pdf_page INTEGER NOT NULL,
+  text_rowid INTEGER NOT NULL,
+  PRIMARY KEY(document_id, pdf_page)
+) WITHOUT ROWID;
+INSERT OR REPLACE INTO page_text_rows(document_id, pdf_page, text_rowid)
+  SELECT document_id, CAST(pdf_page AS INTEGER), rowid FROM page_text;
+)sql";
+
 // Index i takes the store from version i to version i + 1.
 constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork, kV4OcrAttempts,
-                                 kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder};
+                                 kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder, kV8PageTextRows};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

@@ -82,7 +82,9 @@ TEST_F(DecisionCrash, KilledDuringMovesSplitsAndMergesLeavesEachDecisionWholeOrU
   ASSERT_GE(mrns.size(), 2U);
 
   std::mt19937 random(20261202);  // seeded: the same moments every run
-  std::uniform_int_distribution<int> delay_ms(0, 300);
+  // The kill falls anywhere in twice the time the same decision took on the
+  // copy: about half before its commit and half after, however loaded the machine.
+  std::uniform_real_distribution<double> share(0.0, 2.0);
   int killed_midway = 0;
   int done = 0;
   for (int round = 0; round < 15; ++round) {
@@ -123,13 +125,15 @@ TEST_F(DecisionCrash, KilledDuringMovesSplitsAndMergesLeavesEachDecisionWholeOrU
     fs::copy(store(), after, fs::copy_options::recursive);
     std::vector<std::string> on_copy = args;
     on_copy.back() = after.string();
+    const auto started = std::chrono::steady_clock::now();
     ASSERT_EQ(run(on_copy, root_ / "copy.log"), 0) << slurp(root_ / "copy.log");
+    const auto took = std::chrono::steady_clock::now() - started;
     const auto expected_before = placement(before, root_ / "p.log");
     const auto expected_after = placement(after, root_ / "p.log");
     ASSERT_NE(expected_before, expected_after) << "the decision changed nothing: " << args[1];
 
     const pid_t pid = spawn(args, root_ / "decision.log");
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+    std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::microseconds>(took * share(random)));
     const bool killed = ::kill(pid, SIGKILL) == 0;
     const int status = wait_for(pid);
     const auto now = placement(store(), root_ / "p.log");

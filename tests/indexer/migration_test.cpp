@@ -119,8 +119,8 @@ TEST_F(Migration, AVersion4StoreReachesVersion7WithItsPagesKept) {
   auto store = Store::open(tmp_.path());
   ASSERT_TRUE(store) << store.error().message;
   const fs::path db_file = tmp_.path() / "chartroom.db";
-  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 7);
-  EXPECT_EQ(current_schema_version(), 7);
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), current_schema_version());
+  EXPECT_GE(current_schema_version(), 8);
   EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'documents_by_batch'"),
             1);
   auto saved = (*store)->saved_page("cc33", 0);
@@ -151,7 +151,7 @@ TEST_F(Migration, AVersion6StoreGetsTheNameOrderIndexAndKeepsItsPatients) {
   EXPECT_EQ(index_count(db_file, "patients_by_family_upper"), 1);
   auto store = Store::open(tmp_.path());
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 7);
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), current_schema_version());
   EXPECT_EQ(index_count(db_file, "patients_by_name_upper"), 1);
   EXPECT_EQ(index_count(db_file, "patients_by_family_upper"), 0);
   auto listed = (*store)->list_patients(10, 0);
@@ -165,6 +165,29 @@ TEST_F(Migration, AVersion6StoreGetsTheNameOrderIndexAndKeepsItsPatients) {
   EXPECT_EQ(found->front().patient.mrn, "M2");
   auto matched = (*store)->patients_by_family_name("DOE", 10);
   ASSERT_TRUE(matched && matched->size() == 1U);
+}
+
+// Version 8: page_text_rows finds a document's FTS rows by primary key (a
+// filing replaces its text without scanning all the text ever filed); the
+// text of documents filed before it is indexed by the migration.
+TEST_F(Migration, TextFiledBeforeVersion8IsFoundThroughPageTextRows) {
+  auto store = Store::open(tmp_.path());
+  ASSERT_TRUE(store) << store.error().message;
+  const fs::path db_file = tmp_.path() / "chartroom.db";
+  EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM page_text_rows"), 2);
+  auto text = (*store)->document_text("d1filed");
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(*text, std::vector<std::string>{"hypertension follow up"});
+  auto db = Db::open(db_file);
+  ASSERT_TRUE(db);
+  auto plan = db->prepare(
+      "EXPLAIN QUERY PLAN DELETE FROM page_text WHERE rowid IN "
+      "(SELECT text_rowid FROM page_text_rows WHERE document_id = 'd1filed')",
+      "the plan");
+  ASSERT_TRUE(plan);
+  std::string steps;
+  for (auto row = plan->step(); row && *row; row = plan->step()) steps += plan->text(3) + "\n";
+  EXPECT_NE(steps.find("page_text_rows USING PRIMARY KEY (document_id=?)"), std::string::npos) << steps;
 }
 
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {
