@@ -268,7 +268,7 @@ std::optional<indexer::PageRecord> Ingest::resumable(const std::string& hash, in
   page.ref = {source, index};
   std::error_code ec;
   if ((page.state == PageState::kRead || page.state == PageState::kClassified) && !page.page_pdf.empty() &&
-      fs::is_regular_file(page.page_pdf, ec)) {
+      fs::is_regular_file(page.page_pdf, ec) && indexer::check_page_pdf(page.page_pdf)) {
     page.state = PageState::kRead;
     return page;
   }

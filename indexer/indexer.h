@@ -336,6 +336,11 @@ struct AuditRow {
   std::vector<std::string> patients;
 };
 
+// Whether a page PDF left by an earlier run can be reused as it is: it opens
+// without repair and has exactly one page. A page PDF cut short by a crash or
+// overwritten by another writer fails, and its page is read again.
+Status check_page_pdf(const std::filesystem::path& pdf);
+
 class Store {
  public:
   // Opens (creating if needed) the store at `root`: folders with mode 0700,

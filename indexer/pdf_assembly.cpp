@@ -148,6 +148,25 @@ Result<int> pdf_page_count(const std::filesystem::path& pdf) {
   }
 }
 
+Status check_page_pdf(const std::filesystem::path& pdf) {
+  try {
+    QPDF input;
+    input.setSuppressWarnings(true);
+    input.processFile(pdf.c_str());
+    const std::size_t pages = QPDFPageDocumentHelper(input).getAllPages().size();
+    // qpdf rebuilds a damaged cross-reference table with a warning: a page PDF
+    // that needed that was cut short or overwritten, and is read again instead.
+    if (input.anyWarnings() || pages != 1) {
+      return fail(ErrorCode::kCorrupt, pdf.string() + " is damaged (" +
+                                           (pages != 1 ? std::to_string(pages) + " pages" : "repaired by qpdf") +
+                                           ")");
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kCorrupt, pdf.string() + " cannot be read as a PDF (" + std::string(e.what()) + ")");
+  }
+}
+
 Status assemble_pdf(const std::vector<PdfPageInput>& pages, const std::filesystem::path& out) {
   return guarded(out, [&] { return assemble(pages, out); });
 }

@@ -205,6 +205,21 @@ TEST_F(Filing, CorruptPagePdfCommitsNothing) {
   EXPECT_FALSE(fs::exists(pdf_path()));
 }
 
+// Resuming reuses a page PDF only when it is whole: one cut short by a crash
+// or overwritten by another writer is read again instead of being filed.
+TEST_F(Filing, APagePdfIsReusedOnlyWhenWhole) {
+  const fs::path pdf = batch_.pages[0].page_pdf;
+  EXPECT_TRUE(check_page_pdf(pdf));
+  const auto size = fs::file_size(pdf);
+  fs::resize_file(pdf, size * 2 / 3);
+  EXPECT_FALSE(check_page_pdf(pdf)) << "cut short";
+  fs::resize_file(pdf, 0);
+  EXPECT_FALSE(check_page_pdf(pdf)) << "empty";
+  testing::write_text(pdf, "%PDF-1.4 this is not really a pdf");
+  EXPECT_FALSE(check_page_pdf(pdf)) << "overwritten";
+  EXPECT_FALSE(check_page_pdf(tmp_.path() / "missing.pdf"));
+}
+
 TEST_F(Filing, RejectsBadDocumentIds) {
   batch_.documents[0].id = "../../etc";
   auto filed = store_->file_batch(batch_);
