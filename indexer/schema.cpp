@@ -238,9 +238,16 @@ CREATE INDEX patients_by_name_upper ON patients(upper(family_name), upper(given_
 DROP INDEX patients_by_family_upper;
 )sql";
 
+// Version 8: page_work keeps the text layer an input PDF already had for the
+// page (OCR replaces it; it is kept for comparison, as OCRmyPDF's --redo-ocr
+// does, and shown by `chartroom show`). '' for images and PDFs without one.
+constexpr const char* kV8EmbeddedText = R"sql(
+ALTER TABLE page_work ADD COLUMN embedded_text TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork, kV4OcrAttempts,
-                                 kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder};
+constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork,         kV4OcrAttempts,
+                                 kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder, kV8EmbeddedText};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");
