@@ -215,6 +215,7 @@ void Ingest::produce(const scanners::Batch& input) {
       page.file_hash = opened.hash;
       auto image = (*reader)->read_page(index);
       if (image) {
+        page.embedded_text = (*reader)->embedded_text(index);  // a PDF's text layer, kept for comparison
         page.state = PageState::kReceived;
         if (auto saved = save(page, *batch); !saved) fail_batch(*batch, saved.error());
       }

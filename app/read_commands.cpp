@@ -173,20 +173,26 @@ int run_show(const CommonOptions& common, const std::string& given, bool with_te
     return 1;
   }
   std::vector<std::string> text;
+  std::vector<std::string> embedded;  // the input PDF's own text layer, per page ("" = none)
   if (with_text) {
     auto read = store->document_text(d.id);
-    if (!read) {
-      print_error(read.error());
+    auto layer = store->document_embedded_text(d.id);
+    if (!read || !layer) {
+      print_error(!read ? read.error() : layer.error());
       return 1;
     }
     text = std::move(*read);
+    embedded = std::move(*layer);
   }
   const auto evidence = nlohmann::json::parse(d.evidence_json.empty() ? "{}" : d.evidence_json, nullptr, false);
   if (common.json) {
     nlohmann::json out = document_json(d);
     out["evidence"] = evidence;
     out["history"] = history_json(*history);
-    if (with_text) out["text"] = text;
+    if (with_text) {
+      out["text"] = text;
+      out["embedded_text"] = embedded;
+    }
     print_json(out);
     return 0;
   }
@@ -211,7 +217,15 @@ int run_show(const CommonOptions& common, const std::string& given, bool with_te
   for (const indexer::HistoryRow& h : *history) {
     std::cout << fmt::format("    {}  {} by {}: {} (reason: {})\n", h.at, h.action, h.actor, h.detail, h.reason);
   }
-  for (std::size_t i = 0; i < text.size(); ++i) std::cout << fmt::format("\n--- page {} ---\n{}", i + 1, text[i]);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::cout << fmt::format("\n--- page {} ---\n", i + 1);
+    if (i < embedded.size() && !embedded[i].empty()) {
+      // Characters, not bytes: UTF-8 continuation bytes are not counted.
+      const auto characters = std::ranges::count_if(embedded[i], [](char c) { return (c & 0xC0) != 0x80; });
+      std::cout << fmt::format("  (the PDF's own text layer, replaced by OCR: {} characters)\n", characters);
+    }
+    std::cout << text[i];
+  }
   return 0;
 }
 

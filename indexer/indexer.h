@@ -64,6 +64,10 @@ struct PageRecord {
   // its document goes to review and the operator is told to rescan.
   bool needs_rescan = false;
   std::string text;    // OCR text (for search); empty if not read
+  // The text layer the input PDF already had for this page ("" for images and
+  // PDFs without one): OCR replaces it, it is kept for comparison (as
+  // OCRmyPDF's --redo-ocr does) and never searched.
+  std::string embedded_text;
   float ocr_confidence = 0;
   std::filesystem::path page_pdf;  // one-page searchable PDF from ocr/, if any
   std::vector<Barcode> barcodes;   // kept with the page state so a resumed run classifies alike
@@ -447,6 +451,9 @@ class Store {
   Result<std::vector<SearchHit>> search(std::string_view query, int limit = 20);
   // The OCR text of each page of a document, in PDF order.
   Result<std::vector<std::string>> document_text(std::string_view id);
+  // The input PDF's own text layer of each page of a document, in PDF order
+  // ("" for a page that had none): what OCR replaced, for comparison.
+  Result<std::vector<std::string>> document_embedded_text(std::string_view id);
 
   // Appends to the audit log (who, what, why); every read of patient data goes here.
   Status audit(std::string_view actor, std::string_view action, std::string_view object,

@@ -12,14 +12,15 @@ namespace {
 
 constexpr const char* kUpsert =
     "INSERT INTO page_work(file_hash, page, source, batch, state, reason, orientation, skew, blank, needs_rescan, "
-    "text, ocr_confidence, page_pdf, created_at, updated_at, barcodes, words, image_width, image_height) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18) "
+    "text, ocr_confidence, page_pdf, created_at, updated_at, barcodes, words, image_width, image_height, "
+    "embedded_text) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?18, ?19) "
     "ON CONFLICT(file_hash, page) DO UPDATE SET source = excluded.source, batch = excluded.batch, "
     "state = excluded.state, reason = excluded.reason, orientation = excluded.orientation, skew = excluded.skew, "
     "blank = excluded.blank, needs_rescan = excluded.needs_rescan, text = excluded.text, "
     "ocr_confidence = excluded.ocr_confidence, page_pdf = excluded.page_pdf, updated_at = excluded.updated_at, "
     "barcodes = excluded.barcodes, words = excluded.words, image_width = excluded.image_width, "
-    "image_height = excluded.image_height";
+    "image_height = excluded.image_height, embedded_text = excluded.embedded_text";
 
 std::string words_json(const std::vector<Word>& words) {
   nlohmann::json out = nlohmann::json::array();
@@ -69,7 +70,7 @@ Status bind_and_run(Stmt& stmt, const fs::path& root, const PageRecord& page, st
     codes.push_back({{"format", b.format}, {"value", b.value}, {"box", {b.box.x, b.box.y, b.box.width, b.box.height}}});
   }
   stmt.bind(15, dump(codes)).bind(16, words_json(page.words));
-  stmt.bind(17, page.image_width).bind(18, page.image_height);
+  stmt.bind(17, page.image_width).bind(18, page.image_height).bind(19, page.embedded_text);
   return stmt.run();
 }
 
@@ -132,7 +133,7 @@ Status Store::save_pages(const std::vector<PageRecord>& pages, std::string_view 
 Result<std::optional<PageRecord>> Store::saved_page(const std::string& file_hash, int page) {
   auto stmt = impl_->db.prepare(
       "SELECT source, state, reason, orientation, skew, blank, needs_rescan, text, ocr_confidence, page_pdf, barcodes, "
-      "words, image_width, image_height FROM page_work WHERE file_hash = ?1 AND page = ?2",
+      "words, image_width, image_height, embedded_text FROM page_work WHERE file_hash = ?1 AND page = ?2",
       "reading page progress");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, file_hash).bind(2, page);
@@ -163,6 +164,7 @@ Result<std::optional<PageRecord>> Store::saved_page(const std::string& file_hash
   record.words = words_from_json(stmt->text(11));
   record.image_width = static_cast<int>(stmt->integer(12));
   record.image_height = static_cast<int>(stmt->integer(13));
+  record.embedded_text = stmt->text(14);
   return std::optional<PageRecord>(std::move(record));
 }
 

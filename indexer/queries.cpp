@@ -214,6 +214,22 @@ Result<std::vector<std::string>> Store::document_text(std::string_view id) {
   }
 }
 
+Result<std::vector<std::string>> Store::document_embedded_text(std::string_view id) {
+  auto stmt = impl_->db.prepare(
+      "SELECT COALESCE(w.embedded_text, '') FROM pages p LEFT JOIN page_work w ON w.file_hash = p.file_hash "
+      "AND w.page = p.idx WHERE p.document_id = ?1 ORDER BY p.pdf_page",
+      "reading a document's embedded text");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, id);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back(stmt->text(0));
+  }
+}
+
 Result<std::optional<FileStatus>> Store::file_by_hash(const std::string& hash) {
   auto file = impl_->db.prepare(std::string("SELECT source, page_count, quarantined, ") + kFileBatch +
                                     " FROM files WHERE hash = ?1",

@@ -253,9 +253,17 @@ INSERT OR REPLACE INTO page_text_rows(document_id, pdf_page, text_rowid)
   SELECT document_id, CAST(pdf_page AS INTEGER), rowid FROM page_text;
 )sql";
 
+// Version 9: page_work keeps the text layer an input PDF already had for the
+// page (OCR replaces it; it is kept for comparison, as OCRmyPDF's --redo-ocr
+// does, and shown by `chartroom show`). '' for images and PDFs without one.
+constexpr const char* kV9EmbeddedText = R"sql(
+ALTER TABLE page_work ADD COLUMN embedded_text TEXT NOT NULL DEFAULT '';
+)sql";
+
 // Index i takes the store from version i to version i + 1.
-constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork, kV4OcrAttempts,
-                                 kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder, kV8PageTextRows};
+constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork,         kV4OcrAttempts,
+                                 kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder, kV8PageTextRows,
+                                 kV9EmbeddedText};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

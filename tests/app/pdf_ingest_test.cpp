@@ -136,6 +136,42 @@ TEST_F(PdfIngest, APdfWithATextLayerIsReadAgainByOcr) {
   EXPECT_EQ(text.find("QQZX"), std::string::npos) << text;
 }
 
+// The wrong layer is not lost: `show --text` keeps it beside the OCR text it
+// was replaced by (as OCRmyPDF's --redo-ocr does), and only the OCR text is searched.
+TEST_F(PdfIngest, APdfsOwnTextLayerIsKeptForComparison) {
+  const nlohmann::json* page = page_entry("layer/searchable.pdf");
+  ASSERT_NE(page, nullptr);
+  ASSERT_TRUE((*page)["document"].is_string()) << page->dump();
+  const std::string store = " --store " + quote(*root_ / "store");
+  const std::string chartroom = quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom");
+  const auto shown = nlohmann::json::parse(
+      run(chartroom + " show " + (*page)["document"].get<std::string>() + " --json --text" + store), nullptr, false);
+  ASSERT_TRUE(shown.is_object()) << shown.dump();
+  const auto n = static_cast<std::size_t>((*page)["pdf_page"].get<int>() - 1);
+  ASSERT_TRUE(shown["text"].is_array() && shown["text"].size() > n) << shown.dump();
+  ASSERT_TRUE(shown["embedded_text"].is_array() && shown["embedded_text"].size() == shown["text"].size())
+      << shown.dump();
+  const std::string ocr = shown["text"][n].get<std::string>();
+  EXPECT_EQ(ocr.find("QQZX"), std::string::npos) << ocr;
+  EXPECT_LT(testgen::character_error_rate(*truth_, ocr), 0.03) << ocr;
+  EXPECT_NE(shown["embedded_text"][n].get<std::string>().find("QQZX embedded layer words"), std::string::npos)
+      << shown.dump();
+  const std::string plain =
+      run(chartroom + " show " + (*page)["document"].get<std::string>() + " --text" + store);
+  EXPECT_NE(plain.find("(the PDF's own text layer, replaced by OCR: "), std::string::npos) << plain;
+  const auto hits = nlohmann::json::parse(run(chartroom + " search QQZX --json" + store), nullptr, false);
+  EXPECT_TRUE(hits.is_array() && hits.empty()) << hits.dump();
+  // The TIFF's page has no layer of its own.
+  const nlohmann::json* tiff = page_entry("tiff/note.tif");
+  ASSERT_NE(tiff, nullptr);
+  if ((*tiff)["document"] != (*page)["document"]) {
+    const auto other = nlohmann::json::parse(
+        run(chartroom + " show " + (*tiff)["document"].get<std::string>() + " --json --text" + store), nullptr, false);
+    ASSERT_TRUE(other.is_object() && other["embedded_text"].is_array()) << other.dump();
+    for (const auto& e : other["embedded_text"]) EXPECT_EQ(e, "") << other.dump();
+  }
+}
+
 TEST_F(PdfIngest, EncryptedTruncatedAndScriptedPdfsAreQuarantinedWithTheirReasons) {
   const std::map<std::string, std::string> why = {{"bad/locked.pdf", "encrypted (password protected)"},
                                                   {"bad/truncated.pdf", "damaged"},

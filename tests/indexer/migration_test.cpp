@@ -1,6 +1,6 @@
 // A store made by the release before the decisions (schema version 4), with
 // documents, pages, search text, page progress and a plain SHA-256 audit
-// chain, opened by this build (migrated through 5, 6 and 7): everything is kept,
+// chain, opened by this build (migrated through 5 to 8): everything is kept,
 // the old chain still verifies, new rows are keyed, and decisions work on the
 // old documents.
 #include <gtest/gtest.h>
@@ -112,15 +112,15 @@ int query_int(const fs::path& db_file, const char* sql) {
   return row && *row ? static_cast<int>(stmt->integer(0)) : -1;
 }
 
-// Through versions 5 to 7: a page read before words were kept comes back
-// without words and with no image size (its boxes are unknown), and the
-// documents of a batch are indexed.
-TEST_F(Migration, AVersion4StoreReachesVersion7WithItsPagesKept) {
+// Through versions 5 to 9: a page read before words were kept comes back
+// without words and with no image size (its boxes are unknown) nor embedded
+// text, and the documents of a batch are indexed.
+TEST_F(Migration, AVersion4StoreReachesVersion9WithItsPagesKept) {
   auto store = Store::open(tmp_.path());
   ASSERT_TRUE(store) << store.error().message;
   const fs::path db_file = tmp_.path() / "chartroom.db";
   EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), current_schema_version());
-  EXPECT_GE(current_schema_version(), 8);
+  EXPECT_GE(current_schema_version(), 9);
   EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'documents_by_batch'"),
             1);
   auto saved = (*store)->saved_page("cc33", 0);
@@ -130,6 +130,7 @@ TEST_F(Migration, AVersion4StoreReachesVersion7WithItsPagesKept) {
   EXPECT_TRUE((*saved)->words.empty());
   EXPECT_EQ((*saved)->image_width, 0);
   EXPECT_EQ((*saved)->image_height, 0);
+  EXPECT_EQ((*saved)->embedded_text, "");
 }
 
 int index_count(const fs::path& db_file, const std::string& name) {
@@ -188,6 +189,35 @@ TEST_F(Migration, TextFiledBeforeVersion8IsFoundThroughPageTextRows) {
   std::string steps;
   for (auto row = plan->step(); row && *row; row = plan->step()) steps += plan->text(3) + "\n";
   EXPECT_NE(steps.find("page_text_rows USING PRIMARY KEY (document_id=?)"), std::string::npos) << steps;
+}
+
+// Version 9: page_work gets the input PDF's own text layer, '' for the
+// pages of a version-7 store; a page saved with one reads it back.
+TEST_F(Migration, AVersion7StoreGetsTheEmbeddedTextColumn) {
+  const fs::path db_file = tmp_.path() / "chartroom.db";
+  {
+    auto db = Db::open(db_file);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(*db, 7));
+  }
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), 7);
+  EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM pragma_table_info('page_work') WHERE name = 'embedded_text'"),
+            0);
+  auto store = Store::open(tmp_.path());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), current_schema_version());
+  EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM pragma_table_info('page_work') WHERE name = 'embedded_text'"),
+            1);
+  auto old = (*store)->saved_page("cc33", 0);
+  ASSERT_TRUE(old && old->has_value()) << (old ? "" : old.error().message);
+  EXPECT_EQ((*old)->embedded_text, "");
+  PageRecord page = **old;
+  page.ref.index = 1;
+  page.embedded_text = "the scanner's own words";
+  ASSERT_TRUE((*store)->save_page(page, "b1"));
+  auto saved = (*store)->saved_page("cc33", 1);
+  ASSERT_TRUE(saved && saved->has_value()) << (saved ? "" : saved.error().message);
+  EXPECT_EQ((*saved)->embedded_text, "the scanner's own words");
 }
 
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {
