@@ -46,20 +46,21 @@ nlohmann::json page_json(const indexer::PageRow& page) {
           {"reason", or_null(page.reason)}};
 }
 
+nlohmann::json patient_ref_json(const std::optional<PatientRef>& patient) {
+  if (!patient) return nullptr;
+  return {{"mrn", patient->mrn}, {"confidence", round_to(patient->confidence, 0.001)}};
+}
+
+nlohmann::json doc_type_json(const std::optional<DocTypeRef>& doc_type) {
+  if (!doc_type) return nullptr;
+  return {{"label", doc_type->label}, {"confidence", round_to(doc_type->confidence, 0.001)}};
+}
+
 nlohmann::json document_json(const indexer::DocumentRow& document) {
-  nlohmann::json patient = nullptr;
-  if (document.patient) {
-    patient = {{"mrn", document.patient->mrn}, {"confidence", round_to(document.patient->confidence, 0.001)}};
-  }
-  nlohmann::json doc_type = nullptr;
-  if (document.doc_type) {
-    doc_type = {{"label", document.doc_type->label},
-                {"confidence", round_to(document.doc_type->confidence, 0.001)}};
-  }
   return {{"id", document.id},
           {"state", document_state_name(document.state)},
-          {"patient", patient},
-          {"doc_type", doc_type},
+          {"patient", patient_ref_json(document.patient)},
+          {"doc_type", doc_type_json(document.doc_type)},
           {"pdf", document.pdf},
           {"pages", document.pages},
           {"review_reasons", document.review_reasons},

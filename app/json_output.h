@@ -11,6 +11,9 @@ namespace chartroom::app {
 
 nlohmann::json page_json(const indexer::PageRow& page);
 nlohmann::json document_json(const indexer::DocumentRow& document);
+// A document's patient and type as documents --json (and search --json) show them.
+nlohmann::json patient_ref_json(const std::optional<PatientRef>& patient);
+nlohmann::json doc_type_json(const std::optional<DocTypeRef>& doc_type);
 nlohmann::json report_json(const IngestReport& report);
 
 // Prints JSON for people and tools. File names are bytes, not always UTF-8

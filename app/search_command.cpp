@@ -15,15 +15,12 @@ namespace chartroom::app {
 namespace {
 
 nlohmann::json hit_json(const indexer::SearchHit& hit) {
-  nlohmann::json out{{"document", hit.document},
-                     {"pdf_page", hit.pdf_page},
-                     {"snippet", hit.snippet},
-                     {"state", document_state_name(hit.state)},
-                     {"patient", nullptr},
-                     {"doc_type", nullptr}};
-  if (hit.patient) out["patient"] = {{"mrn", hit.patient->mrn}, {"confidence", hit.patient->confidence}};
-  if (hit.doc_type) out["doc_type"] = {{"label", hit.doc_type->label}, {"confidence", hit.doc_type->confidence}};
-  return out;
+  return {{"document", hit.document},
+          {"pdf_page", hit.pdf_page},
+          {"snippet", hit.snippet},
+          {"state", document_state_name(hit.state)},
+          {"patient", patient_ref_json(hit.patient)},
+          {"doc_type", doc_type_json(hit.doc_type)}};
 }
 
 void print_hits(const std::vector<indexer::SearchHit>& hits) {

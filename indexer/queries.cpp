@@ -198,11 +198,11 @@ Result<std::optional<DocumentRow>> load_document(Db& db, std::string_view id) {
   return std::optional<DocumentRow>(std::move(rows->front()));
 }
 
-Result<std::vector<std::string>> Store::document_text(std::string_view id) {
-  auto stmt = impl_->db.prepare(
-      "SELECT t.text FROM page_text_rows r JOIN page_text t ON t.rowid = r.text_rowid WHERE r.document_id = ?1 "
-      "ORDER BY r.pdf_page",
-      "reading a document's text");
+namespace {
+
+// One text per row of a statement over one document's pages, in page order.
+Result<std::vector<std::string>> page_texts(Db& db, const char* sql, const char* what, std::string_view id) {
+  auto stmt = db.prepare(sql, what);
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, id);
   std::vector<std::string> out;
@@ -214,20 +214,20 @@ Result<std::vector<std::string>> Store::document_text(std::string_view id) {
   }
 }
 
+}  // namespace
+
+Result<std::vector<std::string>> Store::document_text(std::string_view id) {
+  return page_texts(impl_->db,
+                    "SELECT t.text FROM page_text_rows r JOIN page_text t ON t.rowid = r.text_rowid "
+                    "WHERE r.document_id = ?1 ORDER BY r.pdf_page",
+                    "reading a document's text", id);
+}
+
 Result<std::vector<std::string>> Store::document_embedded_text(std::string_view id) {
-  auto stmt = impl_->db.prepare(
-      "SELECT COALESCE(w.embedded_text, '') FROM pages p LEFT JOIN page_work w ON w.file_hash = p.file_hash "
-      "AND w.page = p.idx WHERE p.document_id = ?1 ORDER BY p.pdf_page",
-      "reading a document's embedded text");
-  if (!stmt) return std::unexpected(stmt.error());
-  stmt->bind(1, id);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(stmt->text(0));
-  }
+  return page_texts(impl_->db,
+                    "SELECT COALESCE(w.embedded_text, '') FROM pages p LEFT JOIN page_work w ON w.file_hash = "
+                    "p.file_hash AND w.page = p.idx WHERE p.document_id = ?1 ORDER BY p.pdf_page",
+                    "reading a document's embedded text", id);
 }
 
 Result<std::optional<FileStatus>> Store::file_by_hash(const std::string& hash) {
