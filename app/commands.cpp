@@ -125,6 +125,11 @@ void print_documents_json(const std::vector<indexer::DocumentRow>& documents) {
 int run_ingest(const CommonOptions& common, const std::vector<fs::path>& inputs, Config config) {
   auto store = open_store(common);
   if (!store) return 1;
+  auto claim = store->claim_writing("chartroom ingest");
+  if (!claim) {
+    print_error(claim.error());
+    return 1;
+  }
   store->remove_stale_temps();
   scanners::CollectOptions collect;
   std::map<fs::path, int> page_counts;  // for the progress estimate

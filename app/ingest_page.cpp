@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "app/ingest_internal.h"
+#include "app/ocr_crashes.h"
 
 namespace chartroom::app {
 
@@ -155,17 +156,20 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     page.state = PageState::kDroppedBlank;
     return {};
   }
-  // Counted before OCR starts: a page that earlier runs died while reading (a
-  // crash or a hang inside Tesseract, then a restart) is given up after the
-  // limit, so one bad page cannot stop the service again and again.
-  Result<int> attempts = [&] {
+  // Counted before OCR starts. A page that earlier runs died on inside OCR (a
+  // crash or a hang inside Tesseract, then a restart; app/ocr_crashes.h) is
+  // given up after the limit, so one bad page cannot stop the service again
+  // and again. A run ended by kill -9 or a power cut is not held against it.
+  // From here the page is "in OCR": a fatal signal names it in the crash ledger.
+  const CrashLedger::Reading reading(page.file_hash, page.ref.index);
+  Result<indexer::OcrAttempts> attempts = [&] {
     std::lock_guard store_lock(store_mutex_);
     return store_.start_ocr_attempt(page.file_hash, page.ref.index);
   }();
   if (!attempts) return std::unexpected(attempts.error());
-  if (*attempts > options_.ocr_attempts_per_page) {
+  if (attempts->crashed >= options_.ocr_attempts_per_page) {
     page.state = PageState::kQuarantined;
-    page.reason = page_label(page.ref) + ": chartroom stopped " + std::to_string(*attempts - 1) +
+    page.reason = page_label(page.ref) + ": chartroom died " + std::to_string(attempts->crashed) +
                   " times while reading this page (a crash or hang inside OCR), so it is not read again; the "
                   "page is kept in its original file: look at it, rescan it if it is damaged, and ingest the "
                   "rescan";

@@ -1,22 +1,56 @@
 #include "app/pipeline.h"
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <thread>
 #include <utility>
 
 #include "app/ingest_internal.h"
+#include "app/ocr_crashes.h"
 
 namespace chartroom::app {
 
 namespace fs = std::filesystem;
 
 namespace detail {
+namespace {
+
+// Decoding runs third-party code (libtiff, libpng, libjpeg, OpenCV, Poppler)
+// on untrusted files; anything it throws (std::bad_alloc for a huge image
+// above all) is this page's error, never the run's: the page is quarantined
+// with the reason and the file kept, and the next page goes on.
+template <typename Fn>
+auto decode_guarded(const std::string& what, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc&) {
+    return std::unexpected(Error{ErrorCode::kTooLarge,
+                                 what + ": not enough memory to decode it; the file is kept in quarantine. Lower "
+                                        "[ingest] workers, or give the machine more memory, then run "
+                                        "`chartroom reprocess --quarantined`"});
+  } catch (const std::exception& e) {
+    return std::unexpected(Error{ErrorCode::kCorrupt, what + " cannot be decoded (" + e.what() +
+                                                          "); the file is kept in quarantine: rescan it"});
+  }
+}
+
+}  // namespace
 
 Result<IngestReport> Ingest::run(const scanners::Collection& collection) {
+  // Crashes inside OCR that ended earlier runs are counted against their
+  // pages first (app/ocr_crashes.h); then this run's are recorded.
+  const fs::path work_dir = store_.work_dir();
+  auto crashed = CrashLedger::take(work_dir);
+  if (!crashed) return std::unexpected(crashed.error());
+  if (auto recorded = store_.record_ocr_crashes(*crashed); !recorded) return std::unexpected(recorded.error());
+  CrashLedger::clear(work_dir);
+  auto ledger = CrashLedger::open(work_dir);
+  if (!ledger) return std::unexpected(ledger.error());
   std::vector<std::jthread> workers;
   for (int i = 0; i < options_.workers; ++i) {
     workers.emplace_back([this] { work(); });
@@ -173,7 +207,9 @@ void Ingest::produce(const scanners::Batch& input) {
       break;
     }
     const std::uint64_t size = opened.identity.size;
-    auto reader = file ? capture::open_image(std::move(*file), options_.limits) : std::unexpected(file.error());
+    auto reader = file ? decode_guarded(opened.file->source,
+                                        [&] { return capture::open_image(std::move(*file), options_.limits); })
+                       : std::unexpected(file.error());
     if (!reader) {
       quarantine_file(*batch, *opened.file, opened.hash, size, reader.error().message);
       continue;
@@ -213,7 +249,8 @@ void Ingest::produce(const scanners::Batch& input) {
       indexer::PageRecord page;
       page.ref = {opened.file->source, index};
       page.file_hash = opened.hash;
-      auto image = (*reader)->read_page(index);
+      auto image = decode_guarded("page " + std::to_string(index + 1) + " of " + opened.file->source,
+                                  [&] { return (*reader)->read_page(index); });
       if (image) {
         page.embedded_text = (*reader)->embedded_text(index);  // a PDF's text layer, kept for comparison
         page.state = PageState::kReceived;

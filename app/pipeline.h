@@ -29,8 +29,9 @@ struct IngestOptions {
   classify::TypeOptions type;
   std::shared_ptr<const classify::TypeModel> type_model;
   ocr::EngineOptions ocr;
-  // Runs that may start reading one page: a page earlier runs died while
-  // reading (a crash or hang inside OCR) more often than this is quarantined.
+  // Runs that may die reading one page: a page on which this many runs died
+  // of a crash or a hang inside OCR (a fatal signal; not kill -9) is
+  // quarantined instead of read again (app/ocr_crashes.h).
   int ocr_attempts_per_page = 3;
   // Called from the filing thread after each batch, e.g. to print a line.
   std::function<void(const std::string&)> on_batch_done;

@@ -41,6 +41,11 @@ int run_reprocess(const CommonOptions& common, const std::vector<fs::path>& file
   }
   auto store = open_existing_store(common);
   if (!store) return 1;
+  auto claim = store->claim_writing("chartroom reprocess");
+  if (!claim) {
+    print_error(claim.error());
+    return 1;
+  }
   store->remove_stale_temps();
   const std::string actor = os_account();
   if (auto allowed = authorize(*store, actor, {indexer::Role::kOperator, indexer::Role::kReviewer,

@@ -44,7 +44,6 @@ int Daemon::run() {
     return 1;
   }
   store_ = std::move(*store);
-  store_->remove_stale_temps();
   auto pool = ocr::EnginePool::create(config_.ingest.workers, config_.ingest.ocr);
   if (!pool) {
     log_event(LogLevel::kError, "ocr_failed", {{"message", pool.error().message}});
@@ -215,6 +214,20 @@ void Daemon::add_watches() {
   }
 }
 
+namespace {
+
+// What a tracker hands out and forgets: the entry right under the scanner
+// folder that holds `file` (the file itself, or its batch's sub-folder).
+fs::path top_entry(const scanners::FolderTracker& tracker, fs::path file) {
+  while (!file.empty() && file.parent_path() != tracker.profile().folder && file.has_parent_path() &&
+         file.parent_path() != file) {
+    file = file.parent_path();
+  }
+  return file;
+}
+
+}  // namespace
+
 void Daemon::start_jobs() {
   jobs_.clear();
   scanners::Collection collection;
@@ -228,6 +241,34 @@ void Daemon::start_jobs() {
     }
   }
   if (jobs_.empty()) return;
+  // One process files into a store at a time: while a manual `chartroom
+  // ingest` holds the claim, the ready batches go back to their folders'
+  // trackers untouched and are offered again at the next rescan.
+  auto claim = store_->claim_writing("chartroom watch");
+  if (!claim) {
+    if (!store_busy_logged_) {
+      log_event(LogLevel::kWarning, "store_busy", {{"message", claim.error().message}});
+      notify_systemd("STATUS=waiting: another chartroom is filing into the store");
+      store_busy_logged_ = true;
+    }
+    for (const Job& job : jobs_) {
+      const fs::path file = job.candidate.empty() && !job.ready.rejected.empty()
+                                ? job.ready.rejected.front().file.path
+                                : job.candidate;
+      job.tracker->forget(top_entry(*job.tracker, file));
+    }
+    jobs_.clear();
+    return;
+  }
+  if (store_busy_logged_) {
+    log_event(LogLevel::kInfo, "store_free");
+    notify_systemd("STATUS=watching scanner folders");
+    store_busy_logged_ = false;
+  }
+  if (!swept_temps_) {
+    store_->remove_stale_temps();  // once, with the claim held
+    swept_temps_ = true;
+  }
   in_flight_ = static_cast<int>(collection.batches.size());
   busy_ = true;
   IngestOptions options = config_.ingest;
@@ -244,7 +285,8 @@ void Daemon::start_jobs() {
   }
   for (const auto& [name, tracker] : trackers_) folders.push_back(tracker->profile().folder);
   worker_ = std::thread([this, collection = std::move(collection), options = std::move(options),
-                         files = std::move(files), folders = std::move(folders)]() mutable {
+                         files = std::move(files), folders = std::move(folders),
+                         claim = std::move(*claim)]() mutable {
     const auto start = std::chrono::steady_clock::now();
     auto report = ingest(*store_, collection, options, *pool_);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -267,6 +309,7 @@ void Daemon::start_jobs() {
       log_event(LogLevel::kError, "ingest_failed",
                 {{"message", without_names(report.error().message, files, folders)}});
     }
+    claim = indexer::WriterClaim();  // released before the next start_jobs may claim again
     busy_ = false;
   });
 }
@@ -276,15 +319,7 @@ void Daemon::retry_failed() {
   std::erase_if(failed_, [&](const Failed& f) {
     if (now - f.when < std::chrono::seconds(watch_.rescan_seconds)) return false;
     for (const auto& [name, tracker] : trackers_) {
-      if (tracker.get() == f.tracker) {
-        // The candidate is the top entry under the scanner folder.
-        fs::path candidate = f.file;
-        while (!candidate.empty() && candidate.parent_path() != tracker->profile().folder &&
-               candidate.has_parent_path() && candidate.parent_path() != candidate) {
-          candidate = candidate.parent_path();
-        }
-        tracker->forget(candidate);
-      }
+      if (tracker.get() == f.tracker) tracker->forget(top_entry(*tracker, f.file));
     }
     return true;
   });

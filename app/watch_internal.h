@@ -78,6 +78,8 @@ class Daemon {
   // steady_clock ticks of the last page done or batch filed (the worker sets it).
   std::atomic<std::chrono::steady_clock::rep> last_progress_{0};
   bool stalled_ = false;
+  bool store_busy_logged_ = false;  // "store_busy" is logged once until the claim is had again
+  bool swept_temps_ = false;        // stale temp files are removed at the first claim
   int inotify_fd_ = -1;
   std::chrono::steady_clock::time_point last_status_{};
 };

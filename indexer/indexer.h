@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/core.h"
@@ -345,6 +346,36 @@ struct AuditRow {
 // overwritten by another writer fails, and its page is read again.
 Status check_page_pdf(const std::filesystem::path& pdf);
 
+// An exclusive claim on filing into one store, held while this object lives
+// (flock on STORE/writer.lock). Two processes filing the same folder at once
+// would read the same pages twice and file them as two documents, so every
+// command that files (ingest, reprocess, watch) claims the store first. The
+// kernel drops the claim when the process ends, so a crash or a kill -9
+// never leaves a stale lock behind.
+// One page of one input file, by content: the key of page_work.
+struct PageKey {
+  std::string file_hash;
+  int page = 0;  // 0-based
+};
+
+struct OcrAttempts {
+  int started = 0;  // runs that started reading the page, this one included
+  int crashed = 0;  // runs that died inside OCR on it
+};
+
+class WriterClaim {
+ public:
+  WriterClaim() = default;
+  explicit WriterClaim(int fd) : fd_(fd) {}
+  WriterClaim(WriterClaim&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  WriterClaim& operator=(WriterClaim&& other) noexcept;
+  ~WriterClaim();
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the store at `root`: folders with mode 0700,
@@ -360,6 +391,11 @@ class Store {
   // (a writer's own, and a live one's, are kept). It walks documents/ and
   // work/, so only writers call it, once at their start; reads never pay.
   void remove_stale_temps() const;
+  // Claims the store for filing (see WriterClaim); `who` names the command
+  // ("chartroom ingest") for the message another writer gets. kConflict when
+  // another process holds the claim: the message names it (its command, PID
+  // and since when) and says what to do.
+  Result<WriterClaim> claim_writing(std::string_view who) const;
 
   // Patients.
   Result<ImportReport> upsert_patients(const std::vector<Patient>& patients);
@@ -395,9 +431,12 @@ class Store {
   Status save_pages(const std::vector<PageRecord>& pages, std::string_view batch);
   Result<std::optional<PageRecord>> saved_page(const std::string& file_hash, int page);
   // Counts (and commits) one more start of OCR on a saved page and returns how
-  // many runs have started it: more than one means earlier runs died while
-  // reading it.
-  Result<int> start_ocr_attempt(const std::string& file_hash, int page);
+  // many runs have started it, and how many of those died of a crash or hang
+  // inside OCR (record_ocr_crashes; a kill -9 or a power cut is not one).
+  Result<OcrAttempts> start_ocr_attempt(const std::string& file_hash, int page);
+  // Adds one crash inside OCR to each page (what the crash ledger of the runs
+  // that died recorded), in one transaction; pages without progress are skipped.
+  Status record_ocr_crashes(const std::vector<PageKey>& pages);
   Result<WorkStatus> work_status();
   // Where a page's one-page PDF waits for filing: DIR/work/pages/HA/HASH-N.pdf.
   std::filesystem::path page_pdf_path(const std::string& file_hash, int page) const;

@@ -102,10 +102,10 @@ fs::path Store::page_pdf_path(const std::string& file_hash, int page) const {
 
 Status Store::save_page(const PageRecord& page, std::string_view batch) { return save_pages({page}, batch); }
 
-Result<int> Store::start_ocr_attempt(const std::string& file_hash, int page) {
+Result<OcrAttempts> Store::start_ocr_attempt(const std::string& file_hash, int page) {
   auto stmt = impl_->db.prepare(
       "UPDATE page_work SET ocr_attempts = ocr_attempts + 1 WHERE file_hash = ?1 AND page = ?2 "
-      "RETURNING ocr_attempts",
+      "RETURNING ocr_attempts, ocr_crashes",
       "counting an OCR attempt");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, file_hash).bind(2, page);
@@ -113,9 +113,25 @@ Result<int> Store::start_ocr_attempt(const std::string& file_hash, int page) {
   if (!row) return std::unexpected(row.error());
   if (!*row) return fail(ErrorCode::kNotFound, "page " + std::to_string(page + 1) + " of file " + file_hash +
                                                    " has no saved progress; save it before reading it");
-  const int attempts = static_cast<int>(stmt->integer(0));
+  const OcrAttempts attempts{static_cast<int>(stmt->integer(0)), static_cast<int>(stmt->integer(1))};
   if (auto done = stmt->step(); !done) return std::unexpected(done.error());  // the statement completes: committed
   return attempts;
+}
+
+Status Store::record_ocr_crashes(const std::vector<PageKey>& pages) {
+  if (pages.empty()) return {};
+  auto tx = Transaction::begin(impl_->db, "recording crashes inside OCR");
+  if (!tx) return std::unexpected(tx.error());
+  auto stmt = impl_->db.prepare(
+      "UPDATE page_work SET ocr_crashes = ocr_crashes + 1 WHERE file_hash = ?1 AND page = ?2",
+      "recording crashes inside OCR");
+  if (!stmt) return std::unexpected(stmt.error());
+  for (const PageKey& key : pages) {
+    stmt->reset();
+    stmt->bind(1, key.file_hash).bind(2, key.page);
+    if (auto done = stmt->step(); !done) return std::unexpected(done.error());
+  }
+  return tx->commit();
 }
 
 Status Store::save_pages(const std::vector<PageRecord>& pages, std::string_view batch) {

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <qpdf/ClosedFileInputSource.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFWriter.hh>
@@ -17,6 +18,21 @@
 
 namespace chartroom::indexer {
 namespace {
+
+// Opens `pdf` for qpdf without holding a descriptor afterwards: qpdf copies a
+// foreign page lazily, when the output is written, so a document of 5,000
+// pages would otherwise keep 5,000 files open (far past the usual limit of
+// 1,024). ClosedFileInputSource opens the file for each read and closes it
+// again; it stays open only while the file is parsed here.
+std::unique_ptr<QPDF> open_closed(const std::filesystem::path& pdf) {
+  auto input = std::make_unique<QPDF>();
+  input->setSuppressWarnings(true);
+  auto source = std::make_shared<ClosedFileInputSource>(pdf.c_str());
+  source->stayOpen(true);
+  input->processInputSource(source);
+  source->stayOpen(false);
+  return input;
+}
 
 struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
@@ -47,7 +63,8 @@ Status assemble(const std::vector<PdfPageInput>& pages, const std::filesystem::p
   QPDF output;
   output.emptyPDF();
   QPDFPageDocumentHelper output_pages(output);
-  // addPage copies foreign pages lazily; the inputs must live until write().
+  // addPage copies foreign pages lazily; the inputs must live until write()
+  // (without a descriptor each: open_closed).
   std::vector<std::unique_ptr<QPDF>> inputs;
   for (const PdfPageInput& page : pages) {
     std::error_code ec;
@@ -55,10 +72,9 @@ Status assemble(const std::vector<PdfPageInput>& pages, const std::filesystem::p
       return fail(ErrorCode::kIo, page.label + ": its page PDF " + page.pdf.string() +
                                       " is missing; reprocess the page");
     }
-    auto input = std::make_unique<QPDF>();
-    input->setSuppressWarnings(true);
+    std::unique_ptr<QPDF> input;
     try {
-      input->processFile(page.pdf.c_str());
+      input = open_closed(page.pdf);
       auto input_pages = QPDFPageDocumentHelper(*input).getAllPages();
       // One page in, one page out: pdf_page numbers in the store depend on it.
       if (input_pages.size() != 1) {
@@ -92,9 +108,7 @@ Status compose(const std::vector<PdfPagePick>& picks, const std::filesystem::pat
         if (!std::filesystem::is_regular_file(pick.pdf, ec)) {
           return fail(ErrorCode::kIo, pick.label + ": its PDF " + pick.pdf.string() + " is missing from the store");
         }
-        input = std::make_unique<QPDF>();
-        input->setSuppressWarnings(true);
-        input->processFile(pick.pdf.c_str());
+        input = open_closed(pick.pdf);
       }
       auto pages = QPDFPageDocumentHelper(*input).getAllPages();
       if (pick.page < 0 || static_cast<std::size_t>(pick.page) >= pages.size()) {

@@ -260,10 +260,18 @@ constexpr const char* kV9EmbeddedText = R"sql(
 ALTER TABLE page_work ADD COLUMN embedded_text TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 10: how many runs died of a crash or a hang while reading each page
+// (a fatal signal inside OCR, recorded by the crash ledger, app/ocr_crashes.cpp).
+// ocr_attempts keeps counting every start; only crashes give a page up, so a
+// kill -9, the OOM killer or a power cut never quarantines a healthy page.
+constexpr const char* kV10OcrCrashes = R"sql(
+ALTER TABLE page_work ADD COLUMN ocr_crashes INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Index i takes the store from version i to version i + 1.
 constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork,         kV4OcrAttempts,
                                  kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder, kV8PageTextRows,
-                                 kV9EmbeddedText};
+                                 kV9EmbeddedText, kV10OcrCrashes};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

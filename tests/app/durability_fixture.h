@@ -49,9 +49,9 @@ class Durability : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  std::vector<std::string> ingest_args(const std::string& config = "") const {
+  std::vector<std::string> ingest_args(const std::string& config = "", int workers = 2) const {
     std::vector<std::string> args{kChartroom, "ingest", (root_ / "gen" / "batch").string(), "--store",
-                                  store().string(), "--workers", "2"};
+                                  store().string(), "--workers", std::to_string(workers)};
     if (!config.empty()) {
       std::ofstream(root_ / "chartroom.toml") << config;
       args.insert(args.end(), {"--config", (root_ / "chartroom.toml").string()});

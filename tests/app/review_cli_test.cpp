@@ -296,6 +296,26 @@ TEST_F(ReviewCli, AMistypedCommandIsNamedWithTheNearestOneAndExitsTwo) {
   EXPECT_NE(run.out.find("chartroom ingest "), std::string::npos) << "with an example";
 }
 
+// While another process files into the store, ingest and reprocess refuse at
+// once, say why, and read nothing: the same pages are never filed twice.
+TEST_F(ReviewCli, ASecondWriterIsRefusedWhileTheStoreIsClaimed) {
+  const auto before = pages();
+  // flock(1) holds the claim as a running `chartroom watch` would.
+  const std::string held = "flock -x " + quote(store_ / "writer.lock") + " ";
+  auto run = test::run_shell(held + quote(test::chartroom_executable()) + " ingest " + quote(*suite_ / "inbox") +
+                             " --store " + quote(store_) + " 2>&1");
+  EXPECT_EQ(run.status, 1) << run.out;
+  EXPECT_NE(run.out.find("another chartroom is filing into"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("systemctl stop chartroom-watch"), std::string::npos) << "says what to do: " << run.out;
+  run = test::run_shell(held + quote(test::chartroom_executable()) + " reprocess --quarantined --store " +
+                        quote(store_) + " 2>&1");
+  EXPECT_EQ(run.status, 1) << run.out;
+  EXPECT_NE(run.out.find("another chartroom is filing into"), std::string::npos) << run.out;
+  EXPECT_EQ(pages().size(), before.size());
+  run = cmd("ingest " + quote(*suite_ / "inbox"));
+  EXPECT_EQ(run.status, 0) << "free again once the holder is gone: " << run.out;
+}
+
 TEST_F(ReviewCli, ANewStoreIsMadeOnlyWithCreate) {
   const fs::path fresh = root_ / "new-store";
   auto run = sh("patients import " + quote(*suite_ / "roster.csv") + " --store " + quote(fresh));

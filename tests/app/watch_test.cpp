@@ -164,6 +164,34 @@ TEST_F(Watch, SlowWritersAreNeverTakenEarly) {
   EXPECT_NE(log().find("event=stopped"), std::string::npos) << log();
 }
 
+// While another process holds the store's writer claim (a manual ingest; here
+// flock(1) holding it), the service takes nothing from its folders and says so
+// once; when the claim is free it files the waiting scan, once.
+TEST_F(Watch, WaitsWhileAnotherProcessFilesIntoTheStore) {
+  const fs::path ready = root_ / "held";
+  const fs::path release = root_ / "release";
+  const pid_t holder = spawn({"/usr/bin/flock", "-x", (store() / "writer.lock").string(), "sh", "-c",
+                              "touch '" + ready.string() + "'; while [ ! -e '" + release.string() +
+                                  "' ]; do sleep 0.2; done"},
+                             root_ / "flock.log");
+  ASSERT_TRUE(eventually([&] { return fs::exists(ready); }, 30s)) << slurp(root_ / "flock.log");
+  daemon_ = spawn({kChartroom, "watch", "--config", (root_ / "chartroom.toml").string(), "--store", store().string()},
+                  root_ / "watch.log");
+  fs::copy_file(root_ / "gen" / "batch" / "scan_0002.tif", root_ / "scanners" / "ward3" / "scan_0002.tif");
+  ASSERT_TRUE(eventually([&] { return log().find("event=store_busy") != std::string::npos; }, 60s)) << log();
+  EXPECT_EQ(log().find("event=ingested"), std::string::npos) << log();
+  EXPECT_TRUE(fs::exists(root_ / "scanners" / "ward3" / "scan_0002.tif")) << "left in its folder";
+  std::ofstream(release).put('\n');
+  EXPECT_EQ(wait_for(holder), 0);
+  ASSERT_TRUE(eventually([&] { return count_of(log(), "event=archived") == 1; }, 240s)) << log();
+  EXPECT_EQ(count_of(log(), "event=store_busy"), 1) << "said once:\n" << log();
+  EXPECT_NE(log().find("event=store_free"), std::string::npos) << log();
+  EXPECT_EQ(pages().size(), 3U);
+  ::kill(daemon_, SIGTERM);
+  EXPECT_EQ(wait_for(daemon_), 0);
+  daemon_ = -1;
+}
+
 // No page finishes for [watch] stall_seconds while a batch is in flight (here
 // 1 s, shorter than reading one page, so every page is a stall): the service
 // logs it and stops answering systemd's watchdog until a page finishes again,

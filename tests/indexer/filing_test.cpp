@@ -1,5 +1,6 @@
 // file_batch with real page PDFs (qpdf), checked with qpdf --check and pdftotext.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "test_util.h"
@@ -218,6 +219,38 @@ TEST_F(Filing, APagePdfIsReusedOnlyWhenWhole) {
   testing::write_text(pdf, "%PDF-1.4 this is not really a pdf");
   EXPECT_FALSE(check_page_pdf(pdf)) << "overwritten";
   EXPECT_FALSE(check_page_pdf(tmp_.path() / "missing.pdf"));
+}
+
+// A document longer than the open-file limit (a 5,000-page chart of a
+// migration; here 600 pages under a limit of 128) is assembled: no page PDF
+// keeps a descriptor open until the output is written.
+TEST_F(Filing, AssemblesADocumentOfMorePagesThanOpenFiles) {
+  constexpr int kPages = 600;
+  batch_.pages.resize(1);  // keep the first page, a real one-page PDF; copy it
+  batch_.files.resize(1);
+  batch_.files[0].page_count = kPages;
+  for (int i = 1; i < kPages; ++i) {
+    PageRecord p = batch_.pages[0];
+    p.ref.index = i;
+    p.page_pdf = tmp_.path() / "in" / ("copy" + std::to_string(i) + ".pdf");
+    fs::copy_file(batch_.pages[0].page_pdf, p.page_pdf);
+    batch_.pages.push_back(p);
+  }
+  batch_.documents[0].pages.clear();
+  for (int i = 0; i < kPages; ++i) batch_.documents[0].pages.push_back(i);
+
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = 128;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  auto filed = store_->file_batch(batch_);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(filed) << filed.error().message;
+  int status = 0;
+  const std::string pages = testing::run("qpdf --show-npages " + pdf_path().string(), status);
+  ASSERT_EQ(status, 0);
+  EXPECT_EQ(std::stoi(pages), kPages);
 }
 
 TEST_F(Filing, RejectsBadDocumentIds) {

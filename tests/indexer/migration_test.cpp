@@ -220,6 +220,26 @@ TEST_F(Migration, AVersion7StoreGetsTheEmbeddedTextColumn) {
   EXPECT_EQ((*saved)->embedded_text, "the scanner's own words");
 }
 
+// Version 10: page_work counts crashes inside OCR apart from starts; the
+// pages of a version-9 store keep their starts and have had no crash.
+TEST_F(Migration, AVersion9StoreCountsCrashesApartFromStarts) {
+  const fs::path db_file = tmp_.path() / "chartroom.db";
+  {
+    auto db = Db::open(db_file);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(*db, 9));
+    ASSERT_TRUE(db->exec("UPDATE page_work SET ocr_attempts = 2 WHERE file_hash = 'cc33' AND page = 0", "test"));
+  }
+  auto store = Store::open(tmp_.path());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), current_schema_version());
+  ASSERT_TRUE((*store)->record_ocr_crashes({{"cc33", 0}}));
+  auto attempts = (*store)->start_ocr_attempt("cc33", 0);
+  ASSERT_TRUE(attempts) << attempts.error().message;
+  EXPECT_EQ(attempts->started, 3);
+  EXPECT_EQ(attempts->crashed, 1);
+}
+
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {
   auto store = Store::open(tmp_.path());
   ASSERT_TRUE(store) << store.error().message;

@@ -101,7 +101,8 @@ TEST(PageWork, WordsAndImageSizeSurviveReopeningTheStore) {
 }
 
 // Each start of OCR on a page is committed, survives a restart and is not
-// reset when the page's later steps are saved.
+// reset when the page's later steps are saved; crashes inside OCR are counted
+// apart from the starts, only when recorded.
 TEST(PageWork, OcrAttemptsAreCountedAcrossRuns) {
   TempDir tmp;
   const fs::path root = tmp.path() / "store";
@@ -109,6 +110,7 @@ TEST(PageWork, OcrAttemptsAreCountedAcrossRuns) {
   page.ref = {"scans/b.tif", 0};
   page.file_hash = std::string(64, 'b');
   page.state = PageState::kCleaned;
+  const auto started = [](Result<OcrAttempts> a) { return a ? a->started : -1; };
   {
     auto store = Store::open(root);
     ASSERT_TRUE(store) << store.error().message;
@@ -116,15 +118,23 @@ TEST(PageWork, OcrAttemptsAreCountedAcrossRuns) {
     ASSERT_FALSE(none);  // nothing saved yet: refused, not counted
     EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
     ASSERT_TRUE((*store)->save_page(page, "b.tif"));
-    EXPECT_EQ((*store)->start_ocr_attempt(page.file_hash, 0), 1);
+    EXPECT_EQ(started((*store)->start_ocr_attempt(page.file_hash, 0)), 1);
   }
-  auto store = Store::open(root);  // the run died while reading it; the next one starts again
+  auto store = Store::open(root);  // the run was killed while reading it; the next one starts again
   ASSERT_TRUE(store);
   ASSERT_TRUE((*store)->save_page(page, "b.tif"));
-  EXPECT_EQ((*store)->start_ocr_attempt(page.file_hash, 0), 2);
+  auto second = (*store)->start_ocr_attempt(page.file_hash, 0);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->started, 2);
+  EXPECT_EQ(second->crashed, 0) << "a kill is not a crash";
+  // Two runs died inside OCR on it (and one line names a page never saved).
+  ASSERT_TRUE((*store)->record_ocr_crashes({{page.file_hash, 0}, {page.file_hash, 0}, {std::string(64, 'z'), 3}}));
   page.state = PageState::kRead;
   ASSERT_TRUE((*store)->save_page(page, "b.tif"));
-  EXPECT_EQ((*store)->start_ocr_attempt(page.file_hash, 0), 3);
+  auto third = (*store)->start_ocr_attempt(page.file_hash, 0);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->started, 3);
+  EXPECT_EQ(third->crashed, 2);
 }
 
 TEST(PageWork, FilingMakesEveryPageTerminal) {

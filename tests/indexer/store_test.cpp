@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 
 #include "test_util.h"
@@ -108,6 +109,47 @@ TEST(StoreOpen, RefusesNewerSchemaAndGarbage) {
   ASSERT_FALSE(garbage);
   EXPECT_EQ(garbage.error().code, ErrorCode::kDatabase);
   EXPECT_NE(garbage.error().message.find(other.path().string()), std::string::npos);
+}
+
+// One process files into a store at a time: a second claim is refused and
+// names the first; the claim ends with its holder, even one killed with -9.
+TEST(StoreOpen, OneWriterAtATime) {
+  TempDir tmp;
+  auto store = Store::open(tmp.path() / "store");
+  ASSERT_TRUE(store) << store.error().message;
+  {
+    auto first = (*store)->claim_writing("chartroom watch");
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_TRUE(first->held());
+    auto second = (*store)->claim_writing("chartroom ingest");
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+    const std::string& message = second.error().message;
+    EXPECT_NE(message.find("chartroom watch, pid " + std::to_string(::getpid())), std::string::npos) << message;
+    EXPECT_NE(message.find("file the same pages twice"), std::string::npos) << message;
+  }
+  EXPECT_TRUE((*store)->claim_writing("chartroom ingest")) << "released with its holder";
+
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto claim = (*store)->claim_writing("chartroom ingest");
+    const char c = claim ? 'y' : 'n';
+    [[maybe_unused]] auto n = ::write(ready[1], &c, 1);
+    ::pause();
+    ::_exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  EXPECT_EQ(c, 'y');
+  EXPECT_FALSE((*store)->claim_writing("chartroom reprocess")) << "the child holds it";
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  EXPECT_TRUE((*store)->claim_writing("chartroom reprocess")) << "a killed writer leaves no lock";
 }
 
 TEST(Patients, UpsertCountsNewAndUpdated) {
