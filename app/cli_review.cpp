@@ -51,7 +51,7 @@ void add_review_commands(Cli& cli) {
   list->add_option("--state", list_args->state, "review (the queue) or rejected")->capture_default_str();
   list->add_option("--kind", list_args->kind,
                    "Only documents with a reason of this kind: patient, type, boundary, quality, incomplete, split, "
-                   "reprocessed");
+                   "reprocessed, superseded");
   list->add_option("--limit", list_args->limit, "At most this many")->check(CLI::Range(1, 500))->capture_default_str();
   list->add_option("--offset", list_args->offset, "Skip the oldest N (the next part of the queue)")
       ->check(CLI::NonNegativeNumber);

@@ -78,6 +78,21 @@ void Ingest::finalize(BatchState& batch) {
       for (int p : document.pages) record.pages[static_cast<std::size_t>(p)].state = PageState::kReview;
     }
   }
+  for (const indexer::GrownFile& grown : batch.grown) {
+    // Never filed twice: a person keeps one copy of the pages filed before.
+    const std::string where = grown.earlier_documents.empty()
+                                  ? std::string("earlier")
+                                  : "in document " + join(grown.earlier_documents, ", ");
+    for (indexer::DocumentRecord& document : record.documents) {
+      document.review_reasons.push_back(
+          "this scan grew after chartroom had taken it (the scanner paused, perhaps for a jam, then wrote more "
+          "pages into the same file): its first " + std::to_string(grown.earlier_pages) +
+          " page(s) were filed " + where + "; reject the pages that are here twice, then resolve the rest");
+      document.review_kinds.emplace_back(indexer::review_kind::kSuperseded);
+      document.state = DocumentState::kReview;
+      for (int p : document.pages) record.pages[static_cast<std::size_t>(p)].state = PageState::kReview;
+    }
+  }
   std::vector<std::string> missing;
   for (const indexer::PageRecord& page : record.pages) {
     if (page.state == PageState::kQuarantined) missing.push_back(page.reason);
@@ -110,6 +125,9 @@ void Ingest::finalize(BatchState& batch) {
   }
   auto filed = classified.empty() ? Status{} : store_.save_pages(classified, batch.name);
   if (filed) filed = store_.file_batch(record);
+  for (const indexer::GrownFile& grown : batch.grown) {
+    if (filed) filed = store_.forget_grown_file(grown.source);  // its grown content is in review now
+  }
   if (filed) {  // the documents hold them now
     std::error_code ec;
     for (const indexer::PageRecord& page : record.pages) {

@@ -28,6 +28,9 @@ struct BatchState {
   std::deque<PageText> texts;
   std::mutex mutex;
   bool reread_partly = false;  // reprocess: some pages of a file were read again, the rest kept where they are
+  // watch: files of this batch that grew after chartroom had filed their first
+  // pages (Store::grown_file); its documents go to review with `superseded`.
+  std::vector<indexer::GrownFile> grown;
   int pending = 0;
   bool sealed = false;
   bool finalized = false;

@@ -175,6 +175,15 @@ void Ingest::produce(const scanners::Batch& input) {
       page_done(filed_pages);  // a resumed migration's progress and time left count what is already done
       continue;  // same content already filed, or taken earlier in this run: never file it twice
     }
+    if (!options_.reprocess) {
+      std::lock_guard store_lock(store_mutex_);
+      auto grown = store_.grown_file(file.source);
+      if (!grown) {  // not knowing whether its first pages are filed, filing it could file them twice
+        fail_batch(*batch, grown.error());
+        continue;
+      }
+      if (grown->has_value() && (*grown)->earlier_hash != *hash) batch->grown.push_back(std::move(**grown));
+    }
     key_material += *hash;
     if (options_.reprocess) {
       // Pages read again, in the key: a rerun after a crash gets the same

@@ -45,6 +45,28 @@ Status move_file(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
+// The file about to be archived is not the content that was filed: the
+// scanner wrote more into it after it was taken (a pause for a jam, then the
+// rest of the pages). It stays in its folder; the next ingest of it files the
+// grown content to review ("superseded"), so its first pages are never filed
+// twice and its last ones are never left only in the archive.
+void Daemon::note_if_grown(const Job& job, const scanners::InputFile& file, const std::string& hash_now) {
+  auto earlier = store_->latest_hash_of_source(file.source);
+  if (!earlier || !earlier->has_value() || **earlier == hash_now) return;
+  auto status = store_->file_by_hash(**earlier);
+  if (!status || !status->has_value() || !(*status)->complete) return;
+  if (auto noted = store_->note_grown_file(file.source, **earlier); !noted) {
+    log_event(LogLevel::kError, "store_write_failed", {{"message", noted.error().message}});
+    return;
+  }
+  log_event(LogLevel::kWarning, "grew_after_taken",
+            {{"scanner", job.scanner},
+             {"file_hash", earlier->value().substr(0, 16)},
+             {"message", "a scan grew after it was taken (the scanner paused, then wrote more pages); it stays in "
+                         "its folder and its grown content goes to review, so no page is filed twice. Set the "
+                         "scanner's completeness rule to a done-marker or a rename to avoid this"}});
+}
+
 void Daemon::finish_jobs() {
   in_flight_ = 0;
   const std::string day = today_utc();
@@ -61,6 +83,7 @@ void Daemon::finish_jobs() {
       auto status = store_->file_by_hash(*hash);
       if (!status || !status->has_value() || !(*status)->complete) {
         all_done = false;
+        note_if_grown(job, file, *hash);
         continue;
       }
       const fs::path to = watch_.archive / day / job.scanner / *hash / file.path.filename();

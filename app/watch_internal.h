@@ -46,6 +46,7 @@ class Daemon {
   void start_jobs();
   // Originals of batches whose every page is terminal go to the archive.
   void finish_jobs();
+  void note_if_grown(const Job& job, const scanners::InputFile& file, const std::string& hash_now);
   // A batch that did not finish (disk full, store read-only, stopped) is looked at again after a rescan
   // period.
   void retry_failed();

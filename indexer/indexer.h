@@ -153,13 +153,14 @@ inline constexpr std::string_view kQuality = "quality";      // a page should be
 inline constexpr std::string_view kIncomplete = "incomplete";  // a page next to it could not be read
 inline constexpr std::string_view kSplit = "split";  // a person split or merged its pages: confirm its patient
 inline constexpr std::string_view kReprocessed = "reprocessed";  // pages read again after the rest of their file was filed
+inline constexpr std::string_view kSuperseded = "superseded";  // a scan that grew after its first pages were filed
 }  // namespace review_kind
 
 // Every kind of review reason, in the order the review station shows them.
 inline constexpr std::string_view kReviewKinds[] = {review_kind::kPatient,    review_kind::kType,
                                                    review_kind::kBoundary,   review_kind::kQuality,
                                                    review_kind::kIncomplete, review_kind::kSplit,
-                                                   review_kind::kReprocessed};
+                                                   review_kind::kReprocessed, review_kind::kSuperseded};
 
 struct QueueQuery {
   std::string kind;  // one of kReviewKinds, or empty for every document in review
@@ -311,6 +312,14 @@ struct FileStatus {
   std::string batch;  // the batch it was taken in (its folder's, or its own name)
 };
 
+// A file that grew after it was taken, and where its earlier copy's pages went.
+struct GrownFile {
+  std::string source;
+  std::string earlier_hash;
+  int earlier_pages = 0;
+  std::vector<std::string> earlier_documents;
+};
+
 // The page queue as `chartroom status` shows it (from the page state machine).
 struct WorkStatus {
   std::vector<std::pair<PageState, int>> waiting;  // pages not yet terminal, by state
@@ -414,6 +423,15 @@ class Store {
 
   // Has this content been ingested already (every page in a terminal state)?
   Result<std::optional<FileStatus>> file_by_hash(const std::string& hash);
+
+  // A scanner file that grew after chartroom took it (indexer/grown_files.cpp):
+  // `watch` notes it when the file it is about to archive is no longer the
+  // content it filed; the next ingest of that name files the grown content to
+  // review (review_kind::kSuperseded) instead of filing its first pages twice.
+  Result<std::optional<std::string>> latest_hash_of_source(const std::string& source);
+  Status note_grown_file(const std::string& source, const std::string& earlier_hash);
+  Result<std::optional<GrownFile>> grown_file(const std::string& source);
+  Status forget_grown_file(const std::string& source);
 
   // Files a batch: assembles each document's PDF from its page PDFs (qpdf),
   // writes it to a temp name, fsyncs and renames it into documents/, then

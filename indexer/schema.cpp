@@ -268,10 +268,23 @@ constexpr const char* kV10OcrCrashes = R"sql(
 ALTER TABLE page_work ADD COLUMN ocr_crashes INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 11: files by source (which content a scanner's file name held
+// before), and the scanner files that grew after chartroom took them (a
+// scanner that paused, for a jam, and then wrote more pages into the same
+// file): the grown content is filed to review, never filed twice.
+constexpr const char* kV11GrownFiles = R"sql(
+CREATE INDEX files_by_source ON files(source, first_seen);
+CREATE TABLE grown_files(
+  source TEXT PRIMARY KEY NOT NULL,
+  earlier_hash TEXT NOT NULL,
+  noted_at TEXT NOT NULL
+);
+)sql";
+
 // Index i takes the store from version i to version i + 1.
 constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork,         kV4OcrAttempts,
                                  kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder, kV8PageTextRows,
-                                 kV9EmbeddedText, kV10OcrCrashes};
+                                 kV9EmbeddedText, kV10OcrCrashes,   kV11GrownFiles};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

@@ -90,7 +90,7 @@ function start() {
 
 const kindWords = {
   patient: 'patient', type: 'type', boundary: 'boundary', quality: 'page quality',
-  incomplete: 'incomplete', split: 'split/merged', reprocessed: 'read again',
+  incomplete: 'incomplete', split: 'split/merged', reprocessed: 'read again', superseded: 'scan grew',
 };
 
 async function loadQueue(offset, openId) {

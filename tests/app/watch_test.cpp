@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/gen/testgen.h"
 #include "tests/support/process.h"
 
 namespace chartroom {
@@ -187,6 +188,81 @@ TEST_F(Watch, WaitsWhileAnotherProcessFilesIntoTheStore) {
   EXPECT_EQ(count_of(log(), "event=store_busy"), 1) << "said once:\n" << log();
   EXPECT_NE(log().find("event=store_free"), std::string::npos) << log();
   EXPECT_EQ(pages().size(), 3U);
+  ::kill(daemon_, SIGTERM);
+  EXPECT_EQ(wait_for(daemon_), 0);
+  daemon_ = -1;
+}
+
+// A scanner pauses (a jam) longer than the stable time: the service takes a
+// two-page file, and while it reads it the scanner writes the third page into
+// the same file. Archiving finds other content than was filed: the file stays,
+// the grown content is read again and goes to review as "superseded", so the
+// first two pages are never filed twice and the third is not left only in the
+// archive.
+TEST_F(Watch, AScanThatGrowsAfterItWasTakenGoesToReviewNotFiledTwice) {
+  std::vector<Patient> patients = testgen::load_patients(testgen::shared_data_dir() / "patients_dev.csv");
+  std::vector<testgen::Sample> samples = testgen::load_samples(testgen::shared_data_dir() / "mtsamples_dev.csv", 3);
+  ASSERT_GE(patients.size(), 1U);
+  ASSERT_GE(samples.size(), 1U);
+  ASSERT_TRUE(testgen::write_roster_csv({patients[0]}, root_ / "roster2.csv"));
+  ASSERT_EQ(wait_for(spawn({kChartroom, "patients", "import", (root_ / "roster2.csv").string(), "--store",
+                            store().string()},
+                           root_ / "import2.log")),
+            0);
+  std::vector<Image> images;
+  for (int n = 1; n <= 3; ++n) {
+    testgen::PageSpec spec;
+    spec.patient = patients[0];
+    spec.title = samples[0].title;
+    spec.paragraphs = samples[0].paragraphs;
+    spec.page_number = n;
+    spec.page_count = 3;
+    images.push_back(testgen::render_page(spec, 200).image);
+  }
+  const fs::path whole = root_ / "whole.tif";
+  ASSERT_TRUE(testgen::write_pages(images, whole, testgen::Encoding::kTiffG4));
+  images.pop_back();
+  const fs::path scan = root_ / "scanners" / "ward3" / "scan_0009.tif";
+  ASSERT_TRUE(testgen::write_pages(images, scan, testgen::Encoding::kTiffG4));
+
+  daemon_ = spawn({kChartroom, "watch", "--config", (root_ / "chartroom.toml").string(), "--store", store().string()},
+                  root_ / "watch.log");
+  // Both pages of the short file decoded: the scanner writes the rest.
+  const auto decoded = [&] {
+    const auto run = test::run_shell("sqlite3 " + test::quote(store() / "chartroom.db") +
+                                     " 'SELECT count(*) FROM page_work' 2>/dev/null");
+    return run.status == 0 && run.out.starts_with("2");
+  };
+  ASSERT_TRUE(eventually(decoded, 120s)) << log();
+  {
+    const std::string bytes = slurp(whole);
+    std::ofstream out(scan, std::ios::binary | std::ios::trunc);  // the same file, as a scanner's open handle
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  ASSERT_TRUE(eventually([&] { return log().find("event=grew_after_taken") != std::string::npos; }, 120s)) << log();
+  ASSERT_TRUE(eventually([&] { return count_of(log(), "event=archived") == 1; }, 240s)) << log();
+  EXPECT_EQ(count_of(log(), "event=grew_after_taken"), 1) << log();
+
+  // The short copy's two pages are in their document; the grown content's
+  // three are in review. (`pages` lists a file name's latest content only: the
+  // page ledger is keyed by name, issue 23.)
+  const pid_t docs = spawn({kChartroom, "documents", "--json", "--store", store().string()}, root_ / "docs.json");
+  wait_for(docs);
+  const auto documents = nlohmann::json::parse(slurp(root_ / "docs.json"), nullptr, false);
+  ASSERT_TRUE(documents.is_array()) << slurp(root_ / "docs.json");
+  int all_pages = 0;
+  for (const auto& document : documents) all_pages += document["pages"].get<int>();
+  EXPECT_EQ(all_pages, 5) << "two pages of the short copy, three of the grown one: " << documents.dump(1);
+  const pid_t lister = spawn({kChartroom, "review", "list", "--kind", "superseded", "--json", "--store",
+                              store().string()},
+                             root_ / "review.json");
+  wait_for(lister);
+  const auto queue = nlohmann::json::parse(slurp(root_ / "review.json"), nullptr, false);
+  ASSERT_TRUE(queue.is_array()) << slurp(root_ / "review.json");
+  int superseded_pages = 0;
+  for (const auto& document : queue) superseded_pages += document["pages"].get<int>();
+  EXPECT_EQ(superseded_pages, 3) << queue.dump(1);
+  EXPECT_FALSE(fs::exists(scan)) << "archived once its grown content was recorded";
   ::kill(daemon_, SIGTERM);
   EXPECT_EQ(wait_for(daemon_), 0);
   daemon_ = -1;
