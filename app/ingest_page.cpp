@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -84,6 +85,55 @@ std::vector<Word> identifier_line_words(const PageText& text, const classify::Id
   return kept;
 }
 
+// The page's reason: its quality problems first ("rescan: blurred, ..."), then
+// the notes capture made; `needs_rescan` when there is a problem.
+void set_rescan(indexer::PageRecord& page, const std::vector<std::string>& problems, const std::string& notes) {
+  page.needs_rescan = !problems.empty();
+  page.reason = problems.empty() ? notes : "rescan: " + join(problems, ", ") + (notes.empty() ? "" : "; " + notes);
+}
+
+struct Settled {
+  std::string note;                    // what the second opinion did, for the page's reason
+  std::optional<std::string> unsure;   // set: its document goes to review with this
+};
+
+// The orientation capture left unsure, settled by OCR: the page is read turned
+// half a turn as well, and a reading clearly more confident than the other
+// wins (its PDF replaces the first one). When neither is, the page is not
+// filed as if its orientation were known.
+Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read, const fs::path& pdf,
+                                   ocr::ReadOptions read_options, const std::string& label,
+                                   const capture::OrientationOptions& options) {
+  capture::CleanPage turned = clean;
+  capture::turn_clean_page(turned, 180);
+  fs::path turned_pdf = pdf;
+  turned_pdf += ".turned";
+  read_options.pdf_path = turned_pdf;
+  auto other = engine.read(turned.image, read_options, label);
+  if (!other && is_environment_failure(other.error())) return std::unexpected(other.error());
+  const double as_found = read.mean_confidence;
+  const double half_turn = other ? other->mean_confidence : 0.0;
+  const std::string both = "OCR confidence " + std::to_string(static_cast<int>(as_found)) + " as found, " +
+                           std::to_string(static_cast<int>(half_turn)) + " turned half a turn";
+  std::error_code ec;
+  const capture::OcrOrientation verdict = capture::judge_by_ocr(as_found, half_turn, options);
+  if (verdict == capture::OcrOrientation::kHalfTurn) {
+    if (auto s = sync_file(turned_pdf); !s) return std::unexpected(s.error());
+    fs::rename(turned_pdf, pdf, ec);
+    if (ec) {
+      return fail(ErrorCode::kIo, "cannot write " + pdf.string() + " (" + ec.message() +
+                                      "); free disk space or fix permissions, then run again");
+    }
+    clean = std::move(turned);
+    read = std::move(*other);
+    return Settled{"turned half a turn by OCR (" + both + ")", std::nullopt};
+  }
+  fs::remove(turned_pdf, ec);
+  if (verdict == capture::OcrOrientation::kAsFound) return Settled{"orientation confirmed by OCR (" + both + ")", std::nullopt};
+  return Settled{"", "its orientation is not sure (" + both +
+                         "); check that it is upright and turn it if not (review rotate)"};
+}
+
 }  // namespace
 
 namespace detail {
@@ -140,19 +190,17 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
   }
   page.orientation = clean->orientation.degrees;
   page.skew = clean->skew.degrees;
-  page.blank = clean->blank.blank;
-  for (const std::string& warning : clean->warnings) {
-    page.reason += (page.reason.empty() ? "" : "; ") + warning;
-  }
-  if (clean->quality.rescan && !clean->blank.blank) {
-    page.needs_rescan = true;
-    std::string problems;
-    for (const std::string& problem : clean->quality.problems) problems += (problems.empty() ? "" : ", ") + problem;
-    page.reason = "rescan: " + problems + (page.reason.empty() ? "" : "; " + page.reason);
-  }
+  // A page with a little ink that could be words is read before it is
+  // dropped; until then it is not blank (a rerun reads it again).
+  const bool read_first = clean->blank.blank && clean->blank.read_before_dropping;
+  page.blank = clean->blank.blank && !read_first;
+  std::string warnings;
+  for (const std::string& warning : clean->warnings) warnings += (warnings.empty() ? "" : "; ") + warning;
+  std::vector<std::string> problems = page.blank ? std::vector<std::string>{} : clean->quality.problems;
+  set_rescan(page, problems, warnings);
   page.state = PageState::kCleaned;
   if (auto s = save(page, batch); !s) return s;
-  if (clean->blank.blank) {
+  if (page.blank) {
     page.state = PageState::kDroppedBlank;
     return {};
   }
@@ -198,7 +246,54 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     return {};
   }
   if (auto s = sync_file(pdf); !s) return s;
+  const capture::NearBlank near_blank =
+      read_first ? capture::judge_near_blank(clean->blank, *read, options_.clean.blank) : capture::NearBlank::kKeep;
+  if (near_blank == capture::NearBlank::kDrop) {
+    page.blank = true;
+    page.state = PageState::kDroppedBlank;
+    page.reason = "blank: " + std::to_string(std::max(clean->blank.letter_marks, clean->blank.very_faint_marks)) +
+                  " faint or small mark(s), on which OCR found no word";
+    fs::remove(pdf, ec);
+    return {};
+  }
+  if (near_blank == capture::NearBlank::kKeep && read_first) {
+    warnings += std::string(warnings.empty() ? "" : "; ") + "little ink, but OCR found words on it: kept";
+  }
+  std::optional<std::string> orientation_unsure;
+  if (clean->orientation.confidence < options_.clean.orientation.min_confidence) {
+    const auto second_start = std::chrono::steady_clock::now();
+    auto settled = settle_orientation(engine, *clean, *read, pdf, {pdf, batch.name}, page_label(page.ref),
+                                      options_.clean.orientation);
+    {
+      std::lock_guard lock(report_mutex_);
+      report_.ocr_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - second_start).count();
+    }
+    if (!settled) return std::unexpected(settled.error());
+    orientation_unsure = std::move(settled->unsure);
+    if (!settled->note.empty()) warnings += (warnings.empty() ? "" : "; ") + settled->note;
+    page.orientation = clean->orientation.degrees;
+  }
+  // A page found too light that OCR read well needs no rescan for that; nor
+  // does a page with almost no ink, whose paper and ink levels mean little.
+  if (clean->quality.too_light && read_first) {
+    std::erase_if(problems, [](const std::string& p) { return p.starts_with("too light"); });
+  } else if (clean->quality.too_light &&
+             read->mean_confidence >= options_.clean.quality.light_read_well_confidence) {
+    std::erase_if(problems, [](const std::string& p) { return p.starts_with("too light"); });
+    warnings += std::string(warnings.empty() ? "" : "; ") + "light, but read with OCR confidence " +
+                std::to_string(static_cast<int>(read->mean_confidence)) + ": no rescan needed";
+  }
+  set_rescan(page, problems, warnings);
   text = std::move(*read);
+  if (orientation_unsure) {  // filed only once a person has seen which way up it is
+    page.needs_rescan = true;
+    page.reason += (page.reason.empty() ? "" : "; ") + *orientation_unsure;
+  }
+  if (near_blank == capture::NearBlank::kLook) {  // kept, never dropped on a guess
+    page.needs_rescan = true;
+    page.reason += (page.reason.empty() ? "" : "; ") + std::to_string(clean->blank.letter_marks) +
+                   " marks like letters that OCR could not read; check whether the page is blank";
+  }
   if (text.ocr_stopped) {  // the page is kept, image whole, and its document goes to review
     page.needs_rescan = true;
     page.reason += (page.reason.empty() ? "" : "; ") +

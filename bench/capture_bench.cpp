@@ -3,8 +3,10 @@
 // Generates PAGES scanned pages (chart pages with real clinical text, blank
 // backsides, near-blank pages) with +-7 degree skew, all four orientations and
 // a mix of scanner defects, runs capture::clean_page on each and reports:
-// skew mean absolute error, orientation accuracy, blank precision and recall,
-// quality flags; on every OCR_EVERY-th text page also Tesseract's character
+// skew mean absolute error, orientation accuracy (and, on pages left unsure,
+// the OCR second opinion ingest takes), blank precision and recall (by the ink
+// rules alone, and after ingest's OCR check of near-blank pages), quality
+// flags; on every OCR_EVERY-th text page also Tesseract's character
 // error rate on the clean page, on the raw degraded scan and on the cleaned
 // scan, the bytes of the page's searchable PDF, and capture time as a share of
 // OCR time. Deterministic for a given seed.
@@ -69,10 +71,14 @@ Case make_case(int index, std::uint32_t seed, const std::vector<Patient>& patien
     c.clean = testgen::render_blank_page(static_cast<std::uint32_t>(index), rng.uniform() < 0.5).image;
   } else if (roll < 0.18) {
     c.kind = Kind::kNearBlank;
-    const auto which = static_cast<testgen::NearBlank>(rng.below(3));
-    c.label = which == testgen::NearBlank::kHandwrittenLine ? "handwritten line"
-              : which == testgen::NearBlank::kSignature      ? "signature"
-                                                              : "left-blank notice";
+    const auto which = static_cast<testgen::NearBlank>(rng.below(5));
+    c.label = which == testgen::NearBlank::kHandwrittenLine    ? "handwritten line"
+              : which == testgen::NearBlank::kSignature        ? "signature"
+              : which == testgen::NearBlank::kLeftBlankNotice  ? "left-blank notice"
+              : which == testgen::NearBlank::kShortLine        ? "short line"
+                                                               : "light stamp";
+    // Weak toner or pencil on a third of them: the pages most easily taken for blank.
+    if (rng.uniform() < 0.33) d.ink = static_cast<int>(rng.uniform(120, 175));
     testgen::RenderedPage page = testgen::render_near_blank(which, static_cast<std::uint32_t>(index));
     c.clean = std::move(page.image);
     c.truth = page.ground_truth;
@@ -198,6 +204,10 @@ int main(int argc, char** argv) {
   std::vector<double> cer_clean, cer_before, cer_after, capture_cpu, ocr_cpu;
   int text_pages = 0, orient_right = 0, skew_unsure = 0, orient_unsure = 0;
   int blank_true_pos = 0, blank_false_pos = 0, blank_false_neg = 0, rescan_flags = 0, text_seen = 0;
+  int ink_true_pos = 0, ink_false_pos = 0, ink_false_neg = 0, blank_reads = 0, blank_looks = 0;
+  int orient_review = 0, orient_settled_wrong = 0, orient_sure_wrong = 0;
+  int light_flags = 0, light_lifted = 0;  // "too light" on OCR'd pages; lifted: read well, no rescan
+  std::vector<double> light_lifted_cer;
   std::vector<std::string> misses;
   const std::vector<int> only = only_pages();
   for (int i = 0; i < pages; ++i) {
@@ -215,12 +225,26 @@ int main(int argc, char** argv) {
     capture_seconds.push_back(took);
     if (!only.empty()) print_details(i, c, *cleaned);
     const bool truly_blank = c.kind == Kind::kBlank;
-    if (cleaned->blank.blank && truly_blank) ++blank_true_pos;
-    if (cleaned->blank.blank && !truly_blank) {
+    // By the ink rules alone (what was dropped before pages near the
+    // threshold were read first), then as ingest drops: unread only when
+    // clearly blank, else only when OCR finds no word.
+    bool dropped = cleaned->blank.blank;
+    if (cleaned->blank.blank && truly_blank) ++ink_true_pos;
+    if (cleaned->blank.blank && !truly_blank) ++ink_false_pos;
+    if (!cleaned->blank.blank && truly_blank) ++ink_false_neg;
+    if (cleaned->blank.blank && cleaned->blank.read_before_dropping) {
+      ++blank_reads;
+      auto read = engine.value()->read(cleaned->image, {}, "bench near-blank page");
+      const auto verdict = read ? capture::judge_near_blank(cleaned->blank, *read) : capture::NearBlank::kLook;
+      dropped = verdict == capture::NearBlank::kDrop;
+      blank_looks += verdict == capture::NearBlank::kLook ? 1 : 0;
+    }
+    if (dropped && truly_blank) ++blank_true_pos;
+    if (dropped && !truly_blank) {
       ++blank_false_pos;
       misses.push_back("page " + std::to_string(i) + " (" + c.label + ") dropped as blank");
     }
-    if (!cleaned->blank.blank && truly_blank) {
+    if (!dropped && truly_blank) {
       ++blank_false_neg;
       misses.push_back("page " + std::to_string(i) + " (blank) kept, ink " +
                        std::to_string(cleaned->blank.ink_fraction));
@@ -249,7 +273,28 @@ int main(int argc, char** argv) {
                        " found " + std::to_string(cleaned->orientation.degrees) + " (confidence " +
                        std::to_string(cleaned->orientation.confidence) + ")");
     }
-    if (cleaned->orientation.confidence < capture::OrientationOptions{}.min_confidence) ++orient_unsure;
+    if (cleaned->orientation.confidence < capture::OrientationOptions{}.min_confidence) {
+      // As ingest does: read both ways; unsure after that goes to review.
+      ++orient_unsure;
+      capture::CleanPage turned = *cleaned;
+      capture::turn_clean_page(turned, 180);
+      auto as_found = engine.value()->read(cleaned->image, {}, "bench page");
+      auto half_turn = engine.value()->read(turned.image, {}, "bench page turned");
+      const auto verdict = as_found && half_turn
+                               ? capture::judge_by_ocr(as_found->mean_confidence, half_turn->mean_confidence)
+                               : capture::OcrOrientation::kUnsure;
+      const int settled = verdict == capture::OcrOrientation::kHalfTurn ? turned.orientation.degrees
+                                                                        : cleaned->orientation.degrees;
+      if (verdict == capture::OcrOrientation::kUnsure) {
+        ++orient_review;
+      } else if (settled != c.defects.orientation) {
+        ++orient_settled_wrong;
+        misses.push_back("page " + std::to_string(i) + " orientation " + std::to_string(c.defects.orientation) +
+                         " settled by OCR as " + std::to_string(settled));
+      }
+    } else if (cleaned->orientation.degrees != c.defects.orientation) {
+      ++orient_sure_wrong;
+    }
     if (text_seen++ % ocr_every != 0) continue;
 
     const fs::path pdf = work / "page.pdf";
@@ -270,6 +315,13 @@ int main(int argc, char** argv) {
     cer_clean.push_back(testgen::character_error_rate(c.truth, clean_read->text));
     cer_before.push_back(testgen::character_error_rate(c.truth, before->text));
     cer_after.push_back(testgen::character_error_rate(c.truth, after->text));
+    if (cleaned->quality.too_light) {
+      ++light_flags;
+      if (after->mean_confidence >= capture::QualityOptions{}.light_read_well_confidence) {
+        ++light_lifted;
+        light_lifted_cer.push_back(cer_after.back());
+      }
+    }
     std::fprintf(stderr, "page %d: CER clean %.3f raw %.3f cleaned %.3f, %.0f KB, capture %.2fs OCR %.2fs\n", i,
                  cer_clean.back(), cer_before.back(), cer_after.back(), bytes.back() / 1024, took, ocr_took);
   }
@@ -282,10 +334,19 @@ int main(int argc, char** argv) {
               skew_errors.empty() ? 0 : *std::max_element(skew_errors.begin(), skew_errors.end()), skew_unsure);
   std::printf("orientation accuracy       %.2f %% (%d of %d), %d unsure\n",
               100.0 * orient_right / std::max(1, text_pages), orient_right, text_pages, orient_unsure);
-  std::printf("blank precision / recall   %.2f %% / %.2f %% (%d found, %d real)\n",
+  std::printf("orientation after OCR      %d sure and wrong, %d unsure: %d settled wrong, %d to review\n",
+              orient_sure_wrong, orient_unsure, orient_settled_wrong, orient_review);
+  std::printf("blank by ink alone         %.2f %% / %.2f %% (%d found, %d real; %d pages with content)\n",
+              100.0 * ink_true_pos / std::max(1, ink_true_pos + ink_false_pos),
+              100.0 * ink_true_pos / std::max(1, ink_true_pos + ink_false_neg), ink_true_pos + ink_false_pos,
+              ink_true_pos + ink_false_neg, ink_false_pos);
+  std::printf("blank precision / recall   %.2f %% / %.2f %% (%d found, %d real; %d pages with content; "
+              "%d near-blank pages read first, %d of them kept for a look)\n",
               100.0 * blank_true_pos / std::max(1, blanks_found), 100.0 * blank_true_pos / std::max(1, blanks_real),
-              blanks_found, blanks_real);
+              blanks_found, blanks_real, blank_false_pos, blank_reads, blank_looks);
   std::printf("text pages flagged rescan  %d\n", rescan_flags);
+  std::printf("too light, OCR'd pages     %d, of which read well (no rescan) %d, their CER %.2f %%\n", light_flags,
+              light_lifted, 100 * mean(light_lifted_cer));
   std::printf("OCR sample                 %zu pages\n", cer_after.size());
   std::printf("CER clean / raw / cleaned  %.2f %% / %.2f %% / %.2f %%\n", 100 * mean(cer_clean),
               100 * mean(cer_before), 100 * mean(cer_after));

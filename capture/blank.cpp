@@ -3,6 +3,7 @@
 #include <leptonica/allheaders.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "capture/capture.h"
 #include "capture/pix_adapter.h"
@@ -104,14 +105,16 @@ BlankCheck measure(Pix* binary, Pix* norm, const BlankOptions& options, int dpi,
   BlankCheck check;
   check.ink_fraction = ink / area;
   int marks = count_letter_marks(cleaned.get(), dpi);
-  if (norm != nullptr && marks < options.min_text_marks) {
-    // Faint writing (pencil, weak toner, a washed-out scan): 15 % darker than
-    // the paper. Bleed-through and noise stay above that.
-    PixPtr faint(pixThresholdToBinary(norm, 170));
+  auto faint_marks = [&](int level) {
+    PixPtr faint(pixThresholdToBinary(norm, level));
     if (faint && drop_holes) faint = without_borders_and_holes(faint.get(), dpi);
     PixPtr faint_cleaned = faint ? inside_without_specks(faint.get(), options, dpi) : nullptr;
-    if (faint_cleaned) marks = std::max(marks, count_letter_marks(faint_cleaned.get(), dpi));
-  }
+    return faint_cleaned ? count_letter_marks(faint_cleaned.get(), dpi) : 0;
+  };
+  // Faint writing (pencil, weak toner, a washed-out scan): 15 % darker than
+  // the paper. Bleed-through and noise stay above that.
+  if (norm != nullptr && marks < options.min_text_marks) marks = std::max(marks, faint_marks(170));
+  check.letter_marks = marks;
   // How far the page is from the nearest "not blank" rule, 1 = exactly at it.
   const double max_ink = std::max(options.max_ink_fraction, 1e-9);
   const double ink_ratio = check.ink_fraction / max_ink;
@@ -121,6 +124,12 @@ BlankCheck measure(Pix* binary, Pix* norm, const BlankOptions& options, int dpi,
   const double stroke_ratio = drop_holes ? stroke_pixels(cleaned.get(), dpi) / (area * max_ink / 4) : 0.0;
   const double evidence = std::max({ink_ratio, mark_ratio, stroke_ratio});
   check.blank = ink_ratio <= 1.0 && mark_ratio < 1.0 && stroke_ratio < 1.0;
+  if (check.blank && norm != nullptr && check.letter_marks < options.read_from_marks) {
+    check.very_faint_marks = faint_marks(options.very_faint_level);
+  }
+  check.read_before_dropping =
+      check.blank && (std::max(check.letter_marks, check.very_faint_marks) >= options.read_from_marks ||
+                      evidence >= options.read_from_evidence);
   // 0.5 at the boundary, 1 far from it on either side.
   check.confidence = check.blank ? std::clamp(1.0 - 0.5 * evidence, 0.5, 1.0)
                                  : std::clamp(0.5 + 0.5 * (evidence - 1.0), 0.5, 1.0);
@@ -140,6 +149,21 @@ BlankCheck detail::check_blank(const Analysis& analysis, const BlankOptions& opt
     check = measure(analysis.binary.get(), analysis.norm.get(), options, analysis.dpi, true);
   }
   return check;
+}
+
+bool holds_words(const PageText& text, const BlankOptions& options) {
+  for (const Word& word : text.words) {
+    if (word.confidence < options.min_word_confidence) continue;
+    int characters = 0;
+    for (const char c : word.text) characters += std::isalnum(static_cast<unsigned char>(c)) ? 1 : 0;
+    if (characters >= options.min_word_characters) return true;
+  }
+  return false;
+}
+
+NearBlank judge_near_blank(const BlankCheck& check, const PageText& text, const BlankOptions& options) {
+  if (holds_words(text, options)) return NearBlank::kKeep;
+  return check.letter_marks >= options.look_from_marks ? NearBlank::kLook : NearBlank::kDrop;
 }
 
 BlankCheck check_blank(const Image& page, const BlankOptions& options) {

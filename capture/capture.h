@@ -84,10 +84,21 @@ struct Orientation {
 
 struct OrientationOptions {
   double min_confidence = 0.5;  // below this the page is left as it is
+  // A page whose orientation stays unsure is read by OCR both ways (as found
+  // and turned half a turn); the reading whose mean word confidence (0..100)
+  // is higher by `ocr_margin` and at least `min_ocr_confidence` decides.
+  // Otherwise its document goes to review to be checked upright.
+  double ocr_margin = 10;
+  double min_ocr_confidence = 50;
 };
 
 // Finds how the text on a (deskewed) page must be rotated to stand upright.
 Orientation detect_orientation(const Image& page, const OrientationOptions& options = {});
+
+// The second opinion on a page whose orientation is unsure: OCR's mean word
+// confidence (0..100) on the page as found and turned half a turn.
+enum class OcrOrientation { kAsFound, kHalfTurn, kUnsure };
+OcrOrientation judge_by_ocr(double as_found, double half_turn, const OrientationOptions& options = {});
 
 // Rotates clockwise by a multiple of 90 degrees.
 Image rotate_orthogonal(const Image& page, int clockwise_degrees);
@@ -139,6 +150,13 @@ struct BlankCheck {
   bool blank = false;
   double ink_fraction = 0;  // share of dark pixels inside the margins after speckle removal
   double confidence = 0;
+  int letter_marks = 0;     // letter-sized marks inside the margins (also faint ones)
+  int very_faint_marks = 0; // the same at `very_faint_level` (counted only on a page found blank)
+  // Blank by the ink rules, yet with marks that could be words (one short or
+  // faint line, a light stamp): OCR reads it first, and a page on which OCR
+  // finds a word is kept (`holds_words`). Only a page clearly blank (specks,
+  // borders, punch holes, bleed-through) is dropped without reading.
+  bool read_before_dropping = false;
 };
 
 struct BlankOptions {
@@ -147,9 +165,35 @@ struct BlankOptions {
   // A page with at least this many letter-sized marks inside the margins is
   // not blank however little ink it has ("This page intentionally left blank").
   int min_text_marks = 12;
+  // A blank page is read before it is dropped when it has this many
+  // letter-sized marks (counting very faint ones: `very_faint_level`), or ink
+  // or pen strokes reaching `read_from_evidence` of their "not blank" limits.
+  int read_from_marks = 2;
+  double read_from_evidence = 0.5;
+  // Gray level (paper flattened to 200) below which a mark counts as very
+  // faint ink for `read_from_marks`: about 5 % darker than the paper.
+  int very_faint_level = 190;
+  // What OCR must find on such a page to keep it: one word of at least
+  // `min_word_characters` letters or digits, read with at least
+  // `min_word_confidence` (0..100, Tesseract's scale).
+  int min_word_characters = 2;
+  double min_word_confidence = 60;
+  // Where OCR finds no word but the page has this many letter-sized marks
+  // (not counting very faint ones: bleed-through), it is kept for a person
+  // to look at (a boxed stamp, handwriting OCR cannot read), never dropped.
+  int look_from_marks = 4;
 };
 
 BlankCheck check_blank(const Image& page, const BlankOptions& options = {});
+
+// Whether OCR found a word on a page.
+bool holds_words(const PageText& text, const BlankOptions& options = {});
+
+// A page blank by the ink rules but `read_before_dropping`, once read: kept
+// with its document (OCR found a word), kept for a person to look at (marks
+// like letters that OCR could not read), or dropped as blank.
+enum class NearBlank { kKeep, kLook, kDrop };
+NearBlank judge_near_blank(const BlankCheck& check, const PageText& text, const BlankOptions& options = {});
 
 // ---------------------------------------------------------------- image quality
 
@@ -159,6 +203,10 @@ struct QualityOptions {
   double max_blur_mm = 0.16;    // edge spread (gaussian sigma) beyond which text is too soft
   int min_paper_level = 110;    // paper darker than this gray is too dark a scan
   int min_contrast = 70;        // paper minus ink below this is too light (washed out)
+  // A page found too light that OCR then reads with at least this mean word
+  // confidence (0..100) was read well: it is not sent back to be rescanned
+  // for its lightness alone (other problems still count).
+  double light_read_well_confidence = 80;
   int min_cut_marks = 8;        // letters this close to one image edge: the page is cut off
   double min_fold_inches = 0.3; // a dark triangle at a corner this large: a folded corner
 };
@@ -168,6 +216,7 @@ struct QualityOptions {
 struct QualityCheck {
   bool rescan = false;
   std::vector<std::string> problems;
+  bool too_light = false;   // one of the problems is "too light"
   double blur_mm = 0;       // estimated edge spread of the text (gaussian sigma)
   int paper_level = 255;    // typical gray of the paper
   int ink_level = 0;        // typical gray of the darkest ink
@@ -238,6 +287,10 @@ struct CleanPage {
 // background-flattening adaptive binarization, despeckle, orientation. Text
 // pages come out Gray1; pages with photographs or colour stay Gray8/Rgb8.
 Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options = {});
+
+// Turns a cleaned page by a further clockwise multiple of 90 degrees: its
+// image, its barcodes' boxes and its orientation (a second opinion on it).
+void turn_clean_page(CleanPage& page, int clockwise_degrees);
 
 // ---------------------------------------------------------------- file I/O for tools and tests
 

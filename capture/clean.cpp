@@ -70,7 +70,7 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
     out.barcodes = read_barcodes(gray, options.barcodes);
     out.blank.blank = out.barcodes.empty();
   }
-  if (out.blank.blank) {
+  if (out.blank.blank && !out.blank.read_before_dropping) {
     // Nothing to straighten or turn; skipping saves time and spurious warnings.
     out.image = options.output_bilevel ? binarize(gray, options.binarize) : std::move(gray);
     debug("final", out.image);
@@ -145,6 +145,14 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
   }
   debug("final", out.image);
   return out;
+}
+
+void turn_clean_page(CleanPage& page, int clockwise_degrees) {
+  const int degrees = ((clockwise_degrees % 360) + 360) % 360;
+  if (degrees == 0) return;
+  for (Barcode& code : page.barcodes) code.box = turn_box(code.box, page.image.width, page.image.height, degrees);
+  page.image = rotate_orthogonal(page.image, degrees);
+  page.orientation.degrees = (page.orientation.degrees + degrees) % 360;
 }
 
 }  // namespace chartroom::capture

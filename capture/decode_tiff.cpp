@@ -7,8 +7,10 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture/decode.h"
@@ -74,24 +76,83 @@ struct OptionsFree {
 
 constexpr const char* kDamaged = " — the file is damaged; rescan it or recover it from the scanner";
 
+// An unsigned integer of `size` bytes at `offset` in the file, in the file's
+// byte order; nothing when the file ends before it.
+std::optional<std::uint64_t> read_uint(int fd, std::uint64_t offset, int size, bool little_endian) {
+  std::uint8_t bytes[8] = {};
+  if (::pread(fd, bytes, static_cast<std::size_t>(size), static_cast<off_t>(offset)) != size) return std::nullopt;
+  std::uint64_t value = 0;
+  for (int i = 0; i < size; ++i) {
+    const std::uint64_t byte = bytes[little_endian ? size - 1 - i : i];
+    value = value << 8 | byte;
+  }
+  return value;
+}
+
+// Where the first directory would be, by the file's header; nothing when the
+// header is not a TIFF header.
+std::optional<std::uint64_t> first_directory(int fd) {
+  std::uint8_t head[4] = {};
+  if (::pread(fd, head, 4, 0) != 4) return std::nullopt;
+  const bool little = head[0] == 'I' && head[1] == 'I';
+  if (!little && !(head[0] == 'M' && head[1] == 'M')) return std::nullopt;
+  const auto version = read_uint(fd, 2, 2, little);
+  if (version == 42u) return read_uint(fd, 4, 4, little);
+  if (version == 43u) return read_uint(fd, 8, 8, little);
+  return std::nullopt;
+}
+
+// The offset of the directory after the current one, as the current one
+// states it (0 = the last page); nothing when the file ends before that word.
+std::optional<std::uint64_t> next_directory(TIFF* tif) {
+  const int fd = TIFFFileno(tif);
+  const bool big = TIFFIsBigTIFF(tif) != 0;
+  const bool little = TIFFIsBigEndian(tif) == 0;
+  const std::uint64_t at = TIFFCurrentDirOffset(tif);
+  const auto entries = read_uint(fd, at, big ? 8 : 2, little);
+  if (!entries) return std::nullopt;
+  return read_uint(fd, at + (big ? 8 + *entries * 20 : 2 + *entries * 12), big ? 8 : 4, little);
+}
+
+// A file cut short: the scanner or a copy had not finished writing it (or,
+// rarely, a damaged offset points past its end: the same to the operator).
+std::string ends_inside(int page, const std::string& display_name, std::string_view what_is_missing) {
+  return "the file ends inside page " + std::to_string(page) + " of " + display_name + " (" +
+         std::string(what_is_missing) +
+         "): the scanner may not have finished writing it, or the file is damaged; rescan or copy the file again";
+}
+
 class TiffReader final : public PageReader {
  public:
-  TiffReader(std::unique_ptr<TiffMessages> messages, std::unique_ptr<TIFF, TiffCloser> tif,
-             int pages, std::string display_name, DecodeLimits limits)
-      : messages_(std::move(messages)), tif_(std::move(tif)), pages_(pages),
-        display_name_(std::move(display_name)), limits_(limits) {}
+  // `pages` directories were read; with `cut_after`, the chain of directories
+  // goes on past the end of the file, so one more page began and was lost.
+  TiffReader(std::unique_ptr<TiffMessages> messages, std::unique_ptr<TIFF, TiffCloser> tif, int pages,
+             bool cut_after, std::uint64_t file_size, std::string display_name, DecodeLimits limits)
+      : messages_(std::move(messages)), tif_(std::move(tif)), pages_(pages), cut_after_(cut_after),
+        file_size_(file_size), display_name_(std::move(display_name)), limits_(limits) {}
 
-  int page_count() const override { return pages_; }
+  // A page whose directory was lost with the end of the file still counts: it
+  // is reported (and quarantined) as cut off, never silently missing.
+  int page_count() const override { return pages_ + (cut_after_ ? 1 : 0); }
   FileFormat format() const override { return FileFormat::kTiff; }
 
   Result<Image> read_page(int index) override {
     const std::string where = display_name_ + ", page " + std::to_string(index + 1);
-    if (index < 0 || index >= pages_) {
+    if (index < 0 || index >= page_count()) {
       return fail(ErrorCode::kInvalidArgument,
-                  where + ": no such page; the file has " + std::to_string(pages_) + " pages");
+                  where + ": no such page; the file has " + std::to_string(page_count()) + " pages");
+    }
+    if (index == pages_) {
+      return fail(ErrorCode::kCorrupt, ends_inside(index + 1, display_name_,
+                                                   "this page and any pages after it are missing"));
     }
     messages_->errors.clear();
     if (TIFFSetDirectory(tif_.get(), static_cast<tdir_t>(index)) != 1) return corrupt(where);
+    // Image data that runs past the end of the file was never written: the
+    // decoder would fill the rest of the page with made-up (often white) rows.
+    if (data_past_end()) {
+      return fail(ErrorCode::kCorrupt, ends_inside(index + 1, display_name_, "its image data stops early"));
+    }
     messages_->damage.clear();
     auto image = decode(where);
     if (image && !messages_->errors.empty()) return corrupt(where);
@@ -106,8 +167,21 @@ class TiffReader final : public PageReader {
   std::unique_ptr<TiffMessages> messages_;  // before tif_: libtiff may report while closing
   std::unique_ptr<TIFF, TiffCloser> tif_;
   int pages_;
+  bool cut_after_;
+  std::uint64_t file_size_;
   std::string display_name_;
   DecodeLimits limits_;
+
+  bool data_past_end() const {
+    TIFF* tif = tif_.get();
+    const std::uint32_t count = TIFFIsTiled(tif) != 0 ? TIFFNumberOfTiles(tif) : TIFFNumberOfStrips(tif);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const std::uint64_t offset = TIFFGetStrileOffset(tif, i);
+      const std::uint64_t bytes = TIFFGetStrileByteCount(tif, i);
+      if (offset > file_size_ || bytes > file_size_ - offset) return true;
+    }
+    return false;
+  }
 
   std::unexpected<Error> corrupt(const std::string& where) const {
     const std::string& why = messages_->errors.empty() ? std::string("libtiff could not decode it")
@@ -235,12 +309,28 @@ Result<std::unique_ptr<PageReader>> open_tiff(int fd, const std::string& display
   // turn into SIGBUS. TIFFClose closes the descriptor; a failed open does not.
   std::unique_ptr<TIFF, TiffCloser> tif(TIFFFdOpenExt(fd, tiff_name.c_str(), "rm", options.get()));
   if (!tif) {
+    struct stat st {};
+    const auto first = first_directory(fd);
+    const bool cut = first && ::fstat(fd, &st) == 0 && *first >= static_cast<std::uint64_t>(st.st_size);
     ::close(fd);
+    if (cut) return fail(ErrorCode::kCorrupt, ends_inside(1, display_name, "no page of it is whole"));
     return fail(ErrorCode::kCorrupt, display_name + ": not a readable TIFF: " +
                                          (messages->errors.empty() ? "libtiff cannot open it" : messages->errors) +
                                          kDamaged);
   }
+  struct stat st {};
+  const std::uint64_t file_size = ::fstat(TIFFFileno(tif.get()), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+  messages->errors.clear();
   const auto pages = static_cast<std::uint64_t>(TIFFNumberOfDirectories(tif.get()));
+  // The last directory read points to another that lies past the end of the
+  // file: libtiff (and most scanners) write each page's directory after its
+  // image data, so a file cut inside page N holds only pages 1 to N-1.
+  bool cut_after = false;
+  if (pages > 0 && TIFFSetDirectory(tif.get(), static_cast<tdir_t>(pages - 1)) == 1) {
+    const auto next = next_directory(tif.get());
+    cut_after = !next || *next >= file_size;
+  }
+  messages->errors.clear();
   if (pages == 0) {
     return fail(ErrorCode::kCorrupt, display_name + ": the TIFF holds no pages" + kDamaged);
   }
@@ -249,8 +339,8 @@ Result<std::unique_ptr<PageReader>> open_tiff(int fd, const std::string& display
                                           " pages is over the limit of " + std::to_string(limits.max_pages) +
                                           " pages per file; split the batch or raise max_pages");
   }
-  return std::make_unique<TiffReader>(std::move(messages), std::move(tif), static_cast<int>(pages),
-                                      display_name, limits);
+  return std::make_unique<TiffReader>(std::move(messages), std::move(tif), static_cast<int>(pages), cut_after,
+                                      file_size, display_name, limits);
 }
 
 }  // namespace chartroom::capture::detail

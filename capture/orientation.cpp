@@ -125,6 +125,16 @@ Orientation detect_orientation(const Image& page, const OrientationOptions& /*op
   return {up > 0 ? 0 : 180, confidence};
 }
 
+OcrOrientation judge_by_ocr(double as_found, double half_turn, const OrientationOptions& options) {
+  if (half_turn >= as_found + options.ocr_margin && half_turn >= options.min_ocr_confidence) {
+    return OcrOrientation::kHalfTurn;
+  }
+  if (as_found >= half_turn + options.ocr_margin && as_found >= options.min_ocr_confidence) {
+    return OcrOrientation::kAsFound;
+  }
+  return OcrOrientation::kUnsure;
+}
+
 Image rotate_orthogonal(const Image& page, int clockwise_degrees) {
   detail::quiet_leptonica();
   const int quads = ((clockwise_degrees / 90) % 4 + 4) % 4;

@@ -163,6 +163,7 @@ QualityCheck detail::check_quality(const Image& page, const Analysis& analysis, 
       check.problems.push_back("too dark (paper at gray " + std::to_string(levels.paper) + " of 255)");
     } else if (contrast < options.min_contrast) {
       check.problems.push_back("too light (ink only " + std::to_string(contrast) + " gray levels darker than paper)");
+      check.too_light = true;
     } else {
       check.blur_mm = edge_spread_pixels(middle, contrast) * 25.4 / dpi;
       if (check.blur_mm > options.max_blur_mm) {

@@ -290,9 +290,15 @@ Status Store::file_batch(const BatchRecord& batch) {
       return s;
     }
   }
-  // (3) Quarantined inputs kept before their rows say so.
+  // (3) Quarantined inputs kept before their rows say so: whole files, and
+  // files with a quarantined page (cut short or damaged inside one page),
+  // whose lost page exists nowhere but in that file.
+  std::set<std::string> with_quarantined_page;
+  for (const PageRecord& p : batch.pages) {
+    if (p.state == PageState::kQuarantined) with_quarantined_page.insert(p.file_hash);
+  }
   for (const FileRecord& f : batch.files) {
-    if (!f.quarantined) continue;
+    if (!f.quarantined && !with_quarantined_page.contains(f.hash)) continue;
     // The copy is a convenience for whoever clears the quarantine: the original
     // stays where it was. A failure here must not keep the batch's pages from
     // being recorded, or they would be lost from the reconciliation.

@@ -3,6 +3,7 @@
 // edge, uneven lighting), and near-blank pages that must never be dropped.
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numbers>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -136,6 +137,24 @@ RenderedPage render_near_blank(NearBlank kind, std::uint32_t seed, int dpi) {
     case NearBlank::kLeftBlankNotice: {
       page.ground_truth = "This page intentionally left blank";
       detail::draw_centred_text(page.image, page.image.width / 2, page.image.height / 2, page.ground_truth);
+      break;
+    }
+    case NearBlank::kShortLine: {
+      static constexpr const char* kLines[] = {"No known drug allergies.", "Copy sent to patient.",
+                                               "Seen, no change.", "See attached.", "Refused."};
+      page.ground_truth = kLines[rng.below(std::size(kLines))];
+      const int y = static_cast<int>(dpi * rng.uniform(1.5, 9.5));
+      detail::draw_centred_text(page.image, static_cast<int>(dpi * rng.uniform(2.5, 6.0)), y, page.ground_truth);
+      break;
+    }
+    case NearBlank::kLightStamp: {
+      page.ground_truth = "RECEIVED";
+      const int x = static_cast<int>(dpi * rng.uniform(4.5, 6.0));
+      const int y = static_cast<int>(dpi * rng.uniform(1.0, 3.0));
+      const int gray = static_cast<int>(rng.uniform(120, 170));
+      cv::rectangle(mat, {x, y}, {x + dpi * 2, y + dpi / 2}, cv::Scalar(gray), std::max(2, dpi / 75));
+      cv::putText(mat, page.ground_truth, {x + dpi / 8, y + dpi * 2 / 5}, cv::FONT_HERSHEY_DUPLEX, dpi / 300.0 * 1.5,
+                  cv::Scalar(gray), std::max(2, dpi / 100), cv::LINE_AA);
       break;
     }
   }

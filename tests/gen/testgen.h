@@ -106,6 +106,8 @@ enum class NearBlank {
   kHandwrittenLine,   // one line of cursive-like pen strokes
   kSignature,         // a signature scrawl on a line, lower right
   kLeftBlankNotice,   // "This page intentionally left blank", centred
+  kShortLine,         // one short typed line ("No known drug allergies."), anywhere on the page
+  kLightStamp,        // a light-gray boxed stamp ("RECEIVED"), upper part of the page
 };
 // Upright, Gray8 at `dpi` on white paper; scan() adds the scanner's defects.
 // The ground truth is the printed text ("" for pen strokes).

@@ -268,7 +268,8 @@ TEST(Scan, PaperDefectsLandWhereTheySay) {
 }
 
 TEST(NearBlank, EachKindHasALittleInkAndItsTruth) {
-  for (const NearBlank kind : {NearBlank::kHandwrittenLine, NearBlank::kSignature, NearBlank::kLeftBlankNotice}) {
+  for (const NearBlank kind : {NearBlank::kHandwrittenLine, NearBlank::kSignature, NearBlank::kLeftBlankNotice,
+                               NearBlank::kShortLine}) {
     const RenderedPage page = render_near_blank(kind, 3);
     const int dark = ink(page.image, 0, 0, page.image.width, page.image.height);
     EXPECT_GT(dark, 1000);
@@ -276,6 +277,8 @@ TEST(NearBlank, EachKindHasALittleInkAndItsTruth) {
   }
   EXPECT_EQ(render_near_blank(NearBlank::kLeftBlankNotice, 1).ground_truth, "This page intentionally left blank");
   EXPECT_EQ(render_near_blank(NearBlank::kSignature, 1).ground_truth, "");
+  EXPECT_EQ(render_near_blank(NearBlank::kLightStamp, 1).ground_truth, "RECEIVED");
+  EXPECT_FALSE(render_near_blank(NearBlank::kShortLine, 1).ground_truth.empty());
 }
 
 TEST(CharacterErrorRate, BasicCases) {
