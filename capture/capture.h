@@ -231,6 +231,9 @@ struct CleanOptions {
   BarcodeOptions barcodes;
   QualityOptions quality;
   bool output_bilevel = true;  // store text pages as Gray1 (CCITT G4 in the PDF)
+  // A page whose skew confidence is below this many times
+  // skew.min_confidence is measured turned a quarter too (a sideways page).
+  double sideways_check = 2;
   // When set, each stage's image is written there as a PNG named
   // "<debug_name>-<N>-<stage>.png" (scan, gray, deskewed, marks-removed,
   // binary, despeckled, final), so a person can see why a page came out as it did.
