@@ -13,6 +13,9 @@
 //
 //   chartroom-capture-bench [PAGES=300] [OCR_EVERY=10] [SEED=1]
 //
+// HARD=1 adds the hard profile of issue 22 (faint ink on gray paper with
+// stamps, 150-dpi scans) to the standard mix.
+//
 // ONLY=96,230 looks at those pages of the run alone (each page is made from
 // the seed and its number, so they come out the same) and prints what capture
 // found on each; DUMP=DIR also writes their scans there as PNG.
@@ -99,6 +102,21 @@ Case make_case(int index, std::uint32_t seed, const std::vector<Patient>& patien
     d.ink = rng.uniform() < 0.2 ? static_cast<int>(rng.uniform(60, 120)) : 0;
     d.bilevel = rng.uniform() < 0.2;
     d.output_dpi = rng.uniform() < 0.15 ? 200 : 300;
+    if (std::getenv("HARD") != nullptr) {
+      // Where capture and OCR failed on unseen batches (issue 22): light
+      // gray typewriter-like ink on gray paper, often under a dark stamp, on a
+      // quarter of the pages; 150-dpi scans (half of them G4) on 12%.
+      if (rng.uniform() < 0.25) {
+        d.ink = static_cast<int>(rng.uniform(130, 190));
+        d.background = static_cast<int>(rng.uniform(200, 235));
+        d.stamp = rng.uniform() < 0.5;
+        d.bilevel = false;
+      }
+      if (rng.uniform() < 0.12) {
+        d.output_dpi = 150;
+        d.bilevel = rng.uniform() < 0.5;
+      }
+    }
   }
   c.scan = testgen::scan(c.clean, d, static_cast<std::uint32_t>(index) + seed * 7919U);
   return c;

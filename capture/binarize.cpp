@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <array>
 
 #include "capture/capture.h"
 #include "capture/pix_adapter.h"
@@ -40,6 +41,32 @@ PixPtr halved_gray(const Image& page, int dpi) {
     }
   }
   return detail::to_pix(half);
+}
+
+// The gray level (of the page flattened to 200) under which
+// options.faint_ink_share of the page lies, sampled at every second pixel
+// of every second row against the quarter-size `paper`; 0 when that ink is
+// dark enough for the plain threshold or when nothing stands out from the
+// paper (flat paper, whose noise must not be stretched into ink).
+int faint_ink_level(const cv::Mat& gray, const cv::Mat& paper, int shrink, const BinarizeOptions& options) {
+  if (options.faint_contrast <= 0) return 0;
+  std::array<long, 256> histogram{};
+  long samples = 0;
+  for (int y = 0; y < gray.rows; y += 2) {
+    const std::uint8_t* row = gray.ptr<std::uint8_t>(y);
+    const float* paper_row = paper.ptr<float>(std::min(y / shrink, paper.rows - 1));
+    for (int x = 0; x < gray.cols; x += 2) {
+      const float level = 200.0f * row[x] / paper_row[std::min(x / shrink, paper.cols - 1)];
+      ++histogram[static_cast<std::size_t>(std::clamp(static_cast<int>(level), 0, 255))];
+      ++samples;
+    }
+  }
+  const auto wanted = static_cast<long>(options.faint_ink_share * static_cast<double>(samples));
+  long seen = 0;
+  int dark = 0;
+  while (dark < 255 && (seen += histogram[static_cast<std::size_t>(dark)]) < wanted) ++dark;
+  const int contrast = 200 - dark;
+  return contrast < options.faint_contrast && contrast >= options.min_ink_contrast ? dark : 0;
 }
 
 }  // namespace
@@ -111,6 +138,16 @@ Image binarize(const Image& page, const BinarizeOptions& options) {
   cv::max(paper, 1.0, paper);
   cv::Mat norm;  // gray * 200 / paper
   cv::divide(small, paper, norm, 200.0);
+  // Light ink (a gray typewriter ribbon, pencil, weak toner): Sauvola's
+  // threshold sits at about two thirds of the paper and misses ink that is
+  // lighter, so the flattened page is first stretched to put its darkest ink
+  // at 0; the threshold is mapped back after.
+  const int dark = faint_ink_level(gray, paper, kShrink, options);
+  const double gain = dark > 0 ? 200.0 / (200.0 - dark) : 1.0;
+  if (dark > 0) {
+    norm.convertTo(norm, -1, gain, -dark * gain);
+    cv::max(norm, 0.0, norm);
+  }
   // Window about 1/4 inch (half-window 1/8 inch): several strokes wide, so a
   // letter's inside is judged against the paper around it.
   int window = options.window > 0 ? options.window : std::max(15, dpi / 4);
@@ -129,6 +166,7 @@ Image binarize(const Image& page, const BinarizeOptions& options) {
   cv::Mat level;
   spread.convertTo(spread, CV_32F, k / 128.0, 1.0 - k);
   cv::multiply(mean, spread, level);
+  if (dark > 0) level.convertTo(level, -1, 1.0 / gain, dark);
   cv::multiply(level, paper, level, 1.0 / 200.0);
   cv::min(level, paper * 0.9f, level);
   cv::Mat level8;

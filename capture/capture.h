@@ -71,6 +71,16 @@ struct Skew {
 struct SkewOptions {
   double max_degrees = 15;        // search range, both directions
   double min_confidence = 0.3;    // below this the page is left as it is and flagged
+  // Where the first estimate is below min_confidence the page is measured
+  // again on its ink thresholded halfway between the paper and the level
+  // under which `ink_share` of the (flattened) page lies, if that ink stands
+  // out from the paper by at least `min_ink_contrast` gray levels (of a paper
+  // flattened to 200): light gray typewriter text is found, flat paper is not.
+  // The same when the analysis threshold sees less than `min_ink_seen` of
+  // that ink (light text beside a dark stamp, whose lines would decide).
+  double ink_share = 0.005;
+  int min_ink_contrast = 16;
+  double min_ink_seen = 0.5;
 };
 
 // Measures the skew of the text lines on a page.
@@ -112,6 +122,14 @@ Image to_gray(const Image& page);
 struct BinarizeOptions {
   int window = 0;        // adaptive window in pixels; 0 = derived from the dpi
   double factor = 0.34;  // Sauvola k
+  // Faint ink: when the level under which `faint_ink_share` of the page lies
+  // (on paper flattened to 200) is less than `faint_contrast` below the
+  // paper, yet at least `min_ink_contrast` (else it is paper noise), the page
+  // is stretched to put that ink at black before Sauvola's threshold.
+  // faint_contrast 0 turns this off.
+  int faint_contrast = 100;
+  double faint_ink_share = 0.005;
+  int min_ink_contrast = 16;
 };
 
 // Adaptive binarization of a gray or colour page into Gray1.
@@ -262,6 +280,9 @@ struct CleanOptions {
   BarcodeOptions barcodes;
   QualityOptions quality;
   bool output_bilevel = true;  // store text pages as Gray1 (CCITT G4 in the PDF)
+  // A page whose skew confidence is below this many times
+  // skew.min_confidence is measured turned a quarter too (a sideways page).
+  double sideways_check = 2;
   // When set, each stage's image is written there as a PNG named
   // "<debug_name>-<N>-<stage>.png" (scan, gray, deskewed, marks-removed,
   // binary, despeckled, final), so a person can see why a page came out as it did.

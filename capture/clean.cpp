@@ -81,11 +81,14 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
   const double min_skew = options.skew.min_confidence;
   Skew skew = detail::find_skew(analysis, options.skew);
   int quarter = 0;
-  if (skew.confidence < min_skew) {
+  if (skew.confidence < options.sideways_check * min_skew) {
     // A sideways page has vertical lines, which a skew search around 0 cannot
-    // see; measure it turned a quarter and keep that if clearly better.
-    detail::Analysis turned{nullptr, nullptr, detail::PixPtr(pixRotate90(analysis.binary.get(), 1)), analysis.dpi,
-                            analysis.scale};
+    // see (or sees only in a stamp or a ruled line); measure it turned a
+    // quarter and keep that if clearly better. The flattened page goes along,
+    // for light ink the fixed threshold misses.
+    detail::Analysis turned{nullptr,
+                            analysis.norm ? detail::PixPtr(pixRotate90(analysis.norm.get(), 1)) : detail::PixPtr{},
+                            detail::PixPtr(pixRotate90(analysis.binary.get(), 1)), analysis.dpi, analysis.scale};
     const Skew turned_skew = detail::find_skew(turned, options.skew);
     if (turned_skew.confidence >= min_skew && turned_skew.confidence >= 2 * skew.confidence) {
       gray = rotate_orthogonal(gray, 90);

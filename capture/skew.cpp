@@ -1,5 +1,6 @@
 // Skew: Leptonica's projection-profile sweep and binary search on a binary
-// page, and rotation by an arbitrary angle.
+// page (again on the ink thresholded for its own contrast when the first look
+// is weak), and rotation by an arbitrary angle.
 #include <leptonica/allheaders.h>
 
 #include <opencv2/core.hpp>
@@ -27,13 +28,12 @@ constexpr double kConfidenceScale = 10.0;
 
 namespace detail {
 
-Skew find_skew(const Analysis& analysis, const SkewOptions& options) {
-  quiet_leptonica();
-  Pix* binary = analysis.binary.get();
-  if (binary == nullptr || pixGetWidth(binary) < 32 || pixGetHeight(binary) < 32) return {};
-  // Sweep at 1/4 size, refine at 1/2: ~0.05 degree on a 300 dpi page. Pages
-  // of 200 dpi and more arrive halved, which is the cheap way there.
-  const bool halved = analysis.scale == 2;
+namespace {
+
+// Leptonica's sweep over +-range at 1/4 size, refined at 1/2: ~0.05 degree on
+// a 300 dpi page. Pages of 200 dpi and more arrive halved, which is the cheap
+// way there.
+Skew sweep(Pix* binary, bool halved, const SkewOptions& options) {
   const int sweep_reduction = halved ? 2 : 4;
   const int search_reduction = halved ? 1 : 2;
   float angle = 0;
@@ -47,6 +47,67 @@ Skew find_skew(const Analysis& analysis, const SkewOptions& options) {
   // Leptonica returns the clockwise rotation that deskews the page, which is
   // the counter-clockwise angle at which the content sits: our sign.
   return {static_cast<double>(angle), std::clamp(confidence / kConfidenceScale, 0.0, 1.0)};
+}
+
+// The page's ink seen again where the fixed threshold of the analysis sees
+// little: light ink (gray typewriter ribbon, pencil, a weak toner) on the
+// flattened page `norm` thresholded halfway between the paper and its darkest
+// ink. Null when nothing on the page stands out from the paper by
+// options.min_ink_contrast: such a page has no text lines to find.
+PixPtr stretched_binary(Pix* norm, const SkewOptions& options) {
+  using NumaPtr = std::unique_ptr<Numa, decltype([](Numa* n) { numaDestroy(&n); })>;
+  const NumaPtr histogram(pixGetGrayHistogram(norm, 2));
+  if (!histogram) return {};
+  float total = 0;
+  numaGetSum(histogram.get(), &total);
+  if (total <= 0) return {};
+  int paper = 0;
+  float most = -1;
+  float dark_count = 0;
+  int dark = -1;
+  for (int level = 0; level < 256; ++level) {
+    float count = 0;
+    numaGetFValue(histogram.get(), level, &count);
+    if (count > most) most = count, paper = level;
+    dark_count += count;
+    if (dark < 0 && dark_count >= options.ink_share * total) dark = level;
+  }
+  if (dark < 0 || paper - dark < options.min_ink_contrast) return {};
+  return PixPtr(pixThresholdToBinary(norm, (paper + dark + 1) / 2));
+}
+
+}  // namespace
+
+Skew find_skew(const Analysis& analysis, const SkewOptions& options) {
+  quiet_leptonica();
+  Pix* binary = analysis.binary.get();
+  if (binary == nullptr || pixGetWidth(binary) < 32 || pixGetHeight(binary) < 32) return {};
+  const bool halved = analysis.scale == 2;
+  const Skew first = sweep(binary, halved, options);
+  // The fixed threshold of the analysis may see only a small part of the ink:
+  // light text (a gray typewriter ribbon, pencil) beside something dark (a
+  // stamp, a handwritten note), whose lines alone then decide the angle. The
+  // ink thresholded for its own contrast is then what the page is measured on.
+  PixPtr stretched = analysis.norm ? stretched_binary(analysis.norm.get(), options) : PixPtr{};
+  bool missed_ink = false;
+  if (stretched) {
+    l_int32 seen = 0;
+    l_int32 all = 0;
+    pixCountPixels(binary, &seen, nullptr);
+    pixCountPixels(stretched.get(), &all, nullptr);
+    missed_ink = seen < options.min_ink_seen * all;
+  }
+  if (first.confidence >= options.min_confidence && !missed_ink) return first;
+  // Weak or partial: look again at the ink thresholded for its own contrast
+  // (a Gray1 page as it is), its letters joined along the lines so that
+  // broken strokes still make lines.
+  PixPtr again = stretched ? std::move(stretched) : analysis.norm ? PixPtr{} : PixPtr(pixCopy(nullptr, binary));
+  if (!again) return first;
+  const int join = std::max(3, analysis.dpi / 50) | 1;  // ~1/50 inch: the gap between letters, not between lines
+  PixPtr joined(pixCloseSafeBrick(nullptr, again.get(), join, 1));
+  const Skew second = sweep(joined ? joined.get() : again.get(), halved, options);
+  if (missed_ink && second.confidence >= options.min_confidence) return second;
+  return second.confidence > first.confidence ? second : first;
 }
 
 }  // namespace detail

@@ -1,5 +1,6 @@
 // The Tesseract engine behind ocr.h. Tesseract types stay in this folder.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <fmt/core.h>
@@ -51,6 +52,13 @@ Error missing_language(const EngineOptions& options) {
                                             options.language, where, packages)};
 }
 
+// A box Tesseract found on the page scaled up by `factor`, in the pixels of
+// the page as given.
+Box scaled_box(int left, int top, int right, int bottom, int factor) {
+  const auto at = [factor](int v) { return static_cast<int>(std::lround(static_cast<double>(v) / factor)); };
+  return Box{at(left), at(top), at(right) - at(left), at(bottom) - at(top)};
+}
+
 // Removes a half-written file when a PDF write fails part way.
 void remove_quietly(const std::filesystem::path& path) {
   std::error_code ignored;
@@ -67,7 +75,9 @@ struct Engine::Impl {
   tesseract::TessBaseAPI api;
   EngineOptions options;
 
-  Status write_pdf(const ReadOptions& read_options, const std::string& what);
+  // `original`, when set, is the page as given where Tesseract read it
+  // scaled up `factor` times: the PDF embeds it instead (see write_pdf).
+  Status write_pdf(const ReadOptions& read_options, const std::string& what, PIX* original, int factor);
 };
 
 Engine::Engine() : impl_(std::make_unique<Impl>()) {}
@@ -114,11 +124,22 @@ Result<PageText> Engine::read(const Image& page, const ReadOptions& options, con
   auto pix = image_to_pix(page);
   if (!pix) return fail(pix.error().code, fmt::format("{}: {}", what, pix.error().message));
 
+  const int dpi = effective_dpi(page.dpi_y ? page.dpi_y : page.dpi_x);
+  const EngineOptions& engine_options = impl_->options;
+  const bool upsampled = dpi < engine_options.min_dpi && engine_options.upsample_dpi > dpi;
+  // A whole factor, so that the PDF can carry the original pixels repeated
+  // (see write_pdf): 150 dpi is read at 300, 100 dpi at 300, 120 dpi at 360.
+  const int factor = upsampled ? (engine_options.upsample_dpi + dpi - 1) / dpi : 1;
+  PixPtr larger;
+  if (upsampled) {
+    larger = upsample(pix->get(), factor);
+    if (!larger) return fail(ErrorCode::kTooLarge, fmt::format("{}: cannot scale the page up for reading", what));
+  }
   // SetImage copies the pixels, so the PIX may go when this function ends.
-  api.SetImage(pix->get());
-  api.SetSourceResolution(effective_dpi(page.dpi_y ? page.dpi_y : page.dpi_x));
-  // The PDF renderer reads the input name as a file (JPEG passthrough); this
-  // page has no file, so it must embed the image it was given.
+  api.SetImage(upsampled ? larger.get() : pix->get());
+  api.SetSourceResolution(dpi * factor);
+  // The PDF renderer reads the input name as a file (JPEG passthrough); a
+  // page read as it is has no file, so it must embed the image it was given.
   api.SetInputName(nullptr);
   // The deadline starts here, so it bounds recognition (Tesseract checks it
   // between words); the cancel callback checks it too, for the passes that
@@ -155,7 +176,7 @@ Result<PageText> Engine::read(const Image& page, const ReadOptions& options, con
       word.text = take_text(it->GetUTF8Text(tesseract::RIL_WORD));
       int left = 0, top = 0, right = 0, bottom = 0;
       it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom);
-      word.box = Box{left, top, right - left, bottom - top};
+      word.box = upsampled ? scaled_box(left, top, right, bottom, factor) : Box{left, top, right - left, bottom - top};
       word.confidence = it->Confidence(tesseract::RIL_WORD);
       word.block = block < 0 ? 0 : block;
       word.line = line < 0 ? 0 : line;
@@ -164,19 +185,49 @@ Result<PageText> Engine::read(const Image& page, const ReadOptions& options, con
   }
 
   Status pdf;
-  if (!options.pdf_path.empty()) pdf = impl_->write_pdf(options, what);
+  if (!options.pdf_path.empty()) pdf = impl_->write_pdf(options, what, upsampled ? pix->get() : nullptr, factor);
   api.Clear();  // frees the page; the engine keeps its models
   if (!pdf) return std::unexpected(pdf.error());
   return result;
 }
 
-Status Engine::Impl::write_pdf(const ReadOptions& read_options, const std::string& what) {
+Status Engine::Impl::write_pdf(const ReadOptions& read_options, const std::string& what, PIX* original,
+                               int factor) {
   // The renderer appends ".pdf" to its output base. It writes to a side name
   // first so that a failed write never leaves a half PDF at pdf_path.
   auto base = read_options.pdf_path;
   base.replace_extension(".part");
   auto written = base;
   written += ".pdf";
+  // A page read scaled up: the renderer sizes the page and places the words
+  // by the image it read and that image's resolution (the original's size on
+  // paper), and embeds the input image. A 1-bit page is given back as its own
+  // pixels repeated `factor` times each way, which G4 stores for little more
+  // than the original (a repeated row costs one code per change) and which
+  // shows exactly the scan. A gray or colour page is written as a JPEG file
+  // named as the input, which the renderer embeds as it is, at its own size.
+  std::filesystem::path source;
+  if (original != nullptr && pixGetDepth(original) == 1) {
+    PIX* repeated = pixExpandReplicate(original, factor);
+    if (repeated == nullptr) return fail(ErrorCode::kTooLarge, fmt::format("{}: cannot make the page PDF", what));
+    api.SetInputImage(repeated);  // Tesseract owns it from here
+  } else if (original != nullptr) {
+    source = base;
+    source.replace_extension(".src.jpg");
+    if (pixWriteJpeg(source.c_str(), original, options.jpeg_quality, 0) != 0) {
+      remove_quietly(source);
+      return fail(ErrorCode::kIo, fmt::format("{}: cannot write {} for the PDF; free disk space or fix "
+                                              "permissions, then run again",
+                                              what, source.string()));
+    }
+    api.SetInputName(source.c_str());
+  }
+  struct RemoveSource {
+    const std::filesystem::path& path;
+    ~RemoveSource() {
+      if (!path.empty()) remove_quietly(path);
+    }
+  } remove_source{source};
   {
     tesseract::TessPDFRenderer renderer(base.c_str(), api.GetDatapath(), /*textonly=*/false);
     const bool ok = renderer.BeginDocument(read_options.title.c_str()) && renderer.AddImage(&api) &&

@@ -7,6 +7,15 @@ namespace chartroom::ocr {
 
 int effective_dpi(int dpi) { return dpi > 0 ? dpi : 300; }
 
+PixPtr upsample(PIX* pix, double factor) {
+  const auto f = static_cast<l_float32>(factor);
+  if (pixGetDepth(pix) != 1) return PixPtr(pixScale(pix, f, f));
+  const PixPtr gray(pixConvert1To8(nullptr, pix, 255, 0));
+  if (!gray) return {};
+  const PixPtr scaled(pixScaleGrayLI(gray.get(), f, f));
+  return scaled ? PixPtr(pixThresholdToBinary(scaled.get(), 128)) : PixPtr{};
+}
+
 Result<PixPtr> image_to_pix(const Image& image) {
   if (image.empty()) return fail(ErrorCode::kInvalidArgument, "empty page image");
   const int bpp = bits_per_pixel(image.format);

@@ -22,4 +22,9 @@ Result<PixPtr> image_to_pix(const Image& image);
 // The resolution Tesseract is told: the image's, or 300 dpi when unknown.
 int effective_dpi(int dpi);
 
+// The page scaled up by `factor` (> 1) for reading: gray and colour by linear
+// interpolation, 1 bpp through gray (interpolated, then thresholded at the
+// middle), so that letter edges come out smooth instead of in blocks.
+PixPtr upsample(PIX* pix, double factor);
+
 }  // namespace chartroom::ocr

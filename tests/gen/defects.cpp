@@ -1,5 +1,5 @@
 // Defects of the paper and of how it lay on the glass (faint ink, bleed-
-// through, punched holes, a folded corner, a page cut off by the glass's
+// through, punched holes, a rubber stamp, a folded corner, a page cut off by the glass's
 // edge, uneven lighting), and near-blank pages that must never be dropped.
 #include <algorithm>
 #include <cmath>
@@ -51,6 +51,27 @@ void apply_paper_defects(cv::Mat& mat, const ScanDefects& defects, int dpi) {
     for (const double at : {0.25, 0.5, 0.75}) {
       cv::circle(mat, {dpi / 2, static_cast<int>(at * mat.rows)}, radius, cv::Scalar(kLid), cv::FILLED,
                  cv::LINE_AA);
+    }
+  }
+  if (defects.stamp) {
+    // A rubber stamp in the top-right corner, slightly turned, its ink
+    // (red or blue on paper) mid-gray: a box, "RECEIVED" and a date.
+    cv::Mat stamp(dpi, dpi * 2, CV_8UC1, cv::Scalar(255));
+    const int line = std::max(2, dpi / 100);
+    cv::rectangle(stamp, {line, line}, {stamp.cols - line, stamp.rows - line}, cv::Scalar(0), line);
+    const double scale = dpi / 300.0;
+    cv::putText(stamp, "RECEIVED", {dpi / 8, dpi / 2}, cv::FONT_HERSHEY_DUPLEX, 1.6 * scale, cv::Scalar(0),
+                std::max(1, dpi / 75), cv::LINE_AA);
+    cv::putText(stamp, "MAR 18 2024", {dpi / 4, dpi * 5 / 6}, cv::FONT_HERSHEY_DUPLEX, 1.0 * scale, cv::Scalar(0),
+                std::max(1, dpi / 150), cv::LINE_AA);
+    const cv::Point2f centre(stamp.cols / 2.0f, stamp.rows / 2.0f);
+    cv::warpAffine(stamp, stamp, cv::getRotationMatrix2D(centre, 8, 1.0), stamp.size(), cv::INTER_LINEAR,
+                   cv::BORDER_CONSTANT, cv::Scalar(255));
+    stamp.convertTo(stamp, CV_8UC1, (255.0 - 120) / 255.0, 120);  // the stamp's ink is gray 120
+    const cv::Rect where(mat.cols - stamp.cols - dpi / 2, dpi / 3, stamp.cols, stamp.rows);
+    if ((where & cv::Rect(0, 0, mat.cols, mat.rows)) == where) {
+      cv::Mat target = mat(where);
+      cv::min(target, stamp, target);
     }
   }
   if (defects.folded_corner > 0) {

@@ -95,6 +95,7 @@ struct ScanDefects {
   double uneven = 0;         // lighting falls off by this many gray levels towards the bottom right
   double bleed_through = 0;  // 0..1: the back side's text shows through, mirrored and soft
   bool punch_holes = false;  // three punched holes near the left edge, dark like the scanner lid
+  bool stamp = false;        // a gray "RECEIVED" rubber stamp, slightly turned, top right (not in the truth)
   double cut_off = 0;        // share of the page height lost past the bottom edge of the glass
   double folded_corner = 0;  // legs of a top-right corner folded over, in inches (0 = none)
 };

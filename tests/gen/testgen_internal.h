@@ -15,7 +15,7 @@ class Mat;
 namespace chartroom::testgen::detail {
 
 // The paper defects of ScanDefects (ink, bleed_through, cut_off, punch_holes,
-// folded_corner, uneven) on an upright 8-bit page at `dpi`.
+// stamp, folded_corner, uneven) on an upright 8-bit page at `dpi`.
 void apply_paper_defects(cv::Mat& mat, const ScanDefects& defects, int dpi);
 
 // Maps the text to printable ASCII (curly quotes, dashes, accented letters,
