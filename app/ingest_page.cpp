@@ -85,6 +85,12 @@ std::vector<Word> identifier_line_words(const PageText& text, const classify::Id
   return kept;
 }
 
+// Adds one note to a page's list of notes, "; " between them.
+void append_note(std::string& notes, std::string_view note) {
+  if (!notes.empty()) notes += "; ";
+  notes += note;
+}
+
 // The page's reason: its quality problems first ("rescan: blurred, ..."), then
 // the notes capture made; `needs_rescan` when there is a problem.
 void set_rescan(indexer::PageRecord& page, const std::vector<std::string>& problems, const std::string& notes) {
@@ -195,7 +201,7 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
   const bool read_first = clean->blank.blank && clean->blank.read_before_dropping;
   page.blank = clean->blank.blank && !read_first;
   std::string warnings;
-  for (const std::string& warning : clean->warnings) warnings += (warnings.empty() ? "" : "; ") + warning;
+  for (const std::string& warning : clean->warnings) append_note(warnings, warning);
   std::vector<std::string> problems = page.blank ? std::vector<std::string>{} : clean->quality.problems;
   set_rescan(page, problems, warnings);
   page.state = PageState::kCleaned;
@@ -257,7 +263,7 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     return {};
   }
   if (near_blank == capture::NearBlank::kKeep && read_first) {
-    warnings += std::string(warnings.empty() ? "" : "; ") + "little ink, but OCR found words on it: kept";
+    append_note(warnings, "little ink, but OCR found words on it: kept");
   }
   std::optional<std::string> orientation_unsure;
   if (clean->orientation.confidence < options_.clean.orientation.min_confidence) {
@@ -270,36 +276,35 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     }
     if (!settled) return std::unexpected(settled.error());
     orientation_unsure = std::move(settled->unsure);
-    if (!settled->note.empty()) warnings += (warnings.empty() ? "" : "; ") + settled->note;
+    if (!settled->note.empty()) append_note(warnings, settled->note);
     page.orientation = clean->orientation.degrees;
   }
   // A page found too light that OCR read well needs no rescan for that; nor
   // does a page with almost no ink, whose paper and ink levels mean little.
-  if (clean->quality.too_light && read_first) {
+  const bool read_well = read->mean_confidence >= options_.clean.quality.light_read_well_confidence;
+  if (clean->quality.too_light && (read_first || read_well)) {
     std::erase_if(problems, [](const std::string& p) { return p.starts_with("too light"); });
-  } else if (clean->quality.too_light &&
-             read->mean_confidence >= options_.clean.quality.light_read_well_confidence) {
-    std::erase_if(problems, [](const std::string& p) { return p.starts_with("too light"); });
-    warnings += std::string(warnings.empty() ? "" : "; ") + "light, but read with OCR confidence " +
-                std::to_string(static_cast<int>(read->mean_confidence)) + ": no rescan needed";
+    if (!read_first) {
+      append_note(warnings, "light, but read with OCR confidence " +
+                                std::to_string(static_cast<int>(read->mean_confidence)) + ": no rescan needed");
+    }
   }
   set_rescan(page, problems, warnings);
   text = std::move(*read);
   if (orientation_unsure) {  // filed only once a person has seen which way up it is
     page.needs_rescan = true;
-    page.reason += (page.reason.empty() ? "" : "; ") + *orientation_unsure;
+    append_note(page.reason, *orientation_unsure);
   }
   if (near_blank == capture::NearBlank::kLook) {  // kept, never dropped on a guess
     page.needs_rescan = true;
-    page.reason += (page.reason.empty() ? "" : "; ") + std::to_string(clean->blank.letter_marks) +
-                   " marks like letters that OCR could not read; check whether the page is blank";
+    append_note(page.reason, std::to_string(clean->blank.letter_marks) +
+                                 " marks like letters that OCR could not read; check whether the page is blank");
   }
   if (text.ocr_stopped) {  // the page is kept, image whole, and its document goes to review
     page.needs_rescan = true;
-    page.reason += (page.reason.empty() ? "" : "; ") +
-                   std::string("OCR was stopped at the limit of ") + seconds_text(options_.ocr.max_seconds_per_page) +
-                   " per page, so its text is incomplete; check the page by eye (a cleaner scan reads faster), "
-                   "or raise [limits] ocr_seconds_per_page";
+    append_note(page.reason, "OCR was stopped at the limit of " + seconds_text(options_.ocr.max_seconds_per_page) +
+                                 " per page, so its text is incomplete; check the page by eye (a cleaner scan reads "
+                                 "faster), or raise [limits] ocr_seconds_per_page");
   }
   text.barcodes = std::move(clean->barcodes);  // classify reads them beside the words
   page.text = text.text;
