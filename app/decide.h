@@ -4,6 +4,7 @@
 // the result.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,14 @@ class StoreIndex final : public classify::PatientIndex {
   Result<std::vector<Patient>> by_family_name(std::string_view family, int limit) override {
     return store_.patients_by_family_name(family, limit);
   }
+  Result<std::int64_t> family_name_count(std::string_view family) override {
+    const auto known = family_counts_.find(family);
+    if (known != family_counts_.end()) return known->second;
+    auto n = store_.patient_family_name_count(family);
+    if (!n) return std::unexpected(n.error());
+    family_counts_.emplace(std::string(family), *n);
+    return *n;
+  }
   Result<std::int64_t> size() override {
     if (!size_) {
       auto n = store_.patient_count();
@@ -37,6 +46,7 @@ class StoreIndex final : public classify::PatientIndex {
  private:
   indexer::Store& store_;
   std::optional<std::int64_t> size_;  // counted once per batch
+  std::map<std::string, std::int64_t, std::less<>> family_counts_;  // likewise
 };
 
 struct DecideOptions {

@@ -92,6 +92,34 @@ std::string upper_title(std::string s) { return to_upper_ascii(s); }
 
 }  // namespace
 
+// Is a patient confidence of p right p of the time? Documents by the
+// confidence of their suggested patient, with the share whose patient is right.
+struct Reliability {
+  static constexpr double kEdges[] = {0.0, 0.5, 0.8, 0.95, 0.99, 0.999, 1.0001};
+  static constexpr int kBins = 6;
+  int count[kBins] = {};
+  int right[kBins] = {};
+  double sum[kBins] = {};
+  void add(double p, bool is_right) {
+    int bin = 0;
+    while (bin + 1 < kBins && p >= kEdges[bin + 1]) ++bin;
+    ++count[bin];
+    right[bin] += is_right ? 1 : 0;
+    sum[bin] += p;
+  }
+  void print(std::ostream& out) const {
+    out << "  patient confidence, predicted against observed (documents with a suggested patient):\n";
+    for (int b = 0; b < kBins; ++b) {
+      if (count[b] == 0) continue;
+      char line[160];
+      std::snprintf(line, sizeof line, "    %.3f-%.3f: %4d documents, mean confidence %.4f, right %.4f\n", kEdges[b],
+                    std::min(1.0, kEdges[b + 1]), count[b], sum[b] / count[b],
+                    static_cast<double>(right[b]) / count[b]);
+      out << line;
+    }
+  }
+};
+
 int main(int argc, char** argv) {
   int padding = 200000;
   int batches = 30;
@@ -176,6 +204,7 @@ int main(int argc, char** argv) {
   double decide_s = 0;
   std::map<std::string, int> review_reasons;
   std::map<std::string, int> type_errors;  // "truth -> given" on filed documents
+  Reliability reliability;                 // the patient confidence against the truth
   int doc_number = 0;
   int type_only_reviews = 0;  // documents in review only to choose their type
   for (int b = 0; b < batches * seeds; ++b) {
@@ -306,6 +335,10 @@ int main(int argc, char** argv) {
         mrns.insert(truth[static_cast<std::size_t>(p)].mrn);
       }
       const TruthPage& first = truth[static_cast<std::size_t>(d.pages.front())];
+      if (d.patient) {
+        const bool right = mrns.size() == 1 && !first.mrn.empty() && d.patient->mrn == first.mrn;
+        reliability.add(d.patient->confidence, right);
+      }
       int truth_pages = 0;
       for (const TruthPage& t : truth) truth_pages += t.document == first.document ? 1 : 0;
       if (d.state == DocumentState::kFiled) {
@@ -360,6 +393,7 @@ int main(int argc, char** argv) {
             << "  time per document (split, match, type): " << 1000.0 * decide_s / std::max(1, docs_total) << " ms\n";
   std::cout << "  review reasons (first of each document):\n";
   for (const auto& [r, n] : review_reasons) std::cout << "    " << n << "  " << r << "\n";
+  reliability.print(std::cout);
   std::cout << "  wrong types on filed documents (truth -> given):\n";
   for (const auto& [what, n] : type_errors) std::cout << "    " << n << "  " << what << "\n";
   std::filesystem::remove_all(root);

@@ -80,6 +80,10 @@ class PatientIndex {
   virtual Result<std::vector<Patient>> by_family_name(std::string_view family, int limit) = 0;
   // How many patients the index holds (for the prior).
   virtual Result<std::int64_t> size() = 0;
+  // How many patients carry this family name (upper-cased, as by_family_name
+  // takes it): a rare name is strong evidence, a common one weak. By default
+  // counted through by_family_name, up to 10,000.
+  virtual Result<std::int64_t> family_name_count(std::string_view family);
 };
 
 // Jaro-Winkler similarity of two strings (0..1).
@@ -94,10 +98,12 @@ struct MatchOptions {
   double population = 1'000'000;
   double prior_in_index = 0.9;     // share of documents whose patient is in the index
   int max_candidates = 3;          // shown to a reviewer
-  // Name and date of birth alone never file a document (people who share
-  // both are common in a large population); an MRN read on a page or a
-  // barcode must agree. A site may allow it.
-  bool file_without_mrn = false;
+  // Without an MRN that agrees, a document is filed on name and date of
+  // birth when both are read and agree with exactly one entry and no other
+  // entry comes near (twins need their given names read; a contradicting
+  // MRN or date sends it to review). A site that files only on an MRN sets
+  // this false.
+  bool file_without_mrn = true;
   IdentifierOptions identifiers;
 };
 
@@ -107,6 +113,10 @@ struct Candidate {
   double weight = 0;      // Fellegi-Sunter log2 likelihood ratio over all fields
   double confidence = 0;  // posterior probability (0..1)
   bool mrn_agrees = false; // an MRN read on the pages is this entry's (look-alikes fixed)
+  // Name and date of birth, the two identifiers of health-information
+  // practice: read the same (names but for OCR look-alikes; the date exactly).
+  bool name_agrees = false;
+  bool birth_date_agrees = false;
   std::vector<std::string> agreements;  // "MRN exact (page 1, line 3)", "DOB day/month swapped"
   std::vector<std::string> conflicts;   // fields read that contradict this entry
 };

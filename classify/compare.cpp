@@ -105,30 +105,74 @@ Comparison compare_birth_date(std::string_view read, std::string_view other) {
 
 namespace {
 
-// A name as OCR might have read it either way: "rn" for "m", "vv" for "w",
-// "I" for "l" (names are compared upper-cased).
-std::string ocr_folded(std::string_view name) {
-  std::string out;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char next = i + 1 < name.size() ? name[i + 1] : '\0';
-    if ((name[i] == 'R' && next == 'N') || (name[i] == 'V' && next == 'V')) {
-      out += name[i] == 'R' ? 'M' : 'W';
-      ++i;
-    } else {
-      out += name[i] == 'I' ? 'L' : name[i];
-    }
+// Letters an OCR engine reads for each other in upper-case names ("I" for
+// "L", "O" for "D"), and pairs read as one letter ("RN" for "M").
+bool confusable_letters(char a, char b) {
+  if (a > b) std::swap(a, b);
+  static constexpr char kPairs[][2] = {{'I', 'L'}, {'I', 'J'}, {'D', 'O'}, {'O', 'Q'}, {'C', 'O'},
+                                       {'C', 'G'}, {'E', 'F'}, {'U', 'V'}, {'P', 'R'}};
+  for (const auto& p : kPairs) {
+    if (a == p[0] && b == p[1]) return true;
   }
-  return out;
+  return false;
 }
 
-constexpr std::string_view kLookAlike = "differs only in letters OCR confuses (rn/m, vv/w, I/l)";
+// "RN" read for "M", "VV" for "W" and the like: `x`,`y` for `one`.
+bool confusable_pair(char x, char y, char one) {
+  static constexpr char kPairs[][3] = {{'R', 'N', 'M'}, {'V', 'V', 'W'}, {'C', 'L', 'D'},
+                                       {'L', 'I', 'H'}, {'I', 'I', 'U'}, {'N', 'I', 'M'}};
+  for (const auto& p : kPairs) {
+    if (x == p[0] && y == p[1] && one == p[2]) return true;
+  }
+  return false;
+}
+
+constexpr double kLookAlikeCost = 0.4;
+constexpr std::string_view kLookAlike = "differs only in letters OCR confuses (rn/m, vv/w, I/l, O/D)";
+
+}  // namespace
+
+double ocr_name_distance(std::string_view a, std::string_view b) {
+  // Edit distance where a look-alike substitution (one letter for another,
+  // or two for one) costs less than a real change.
+  const std::size_t n = a.size();
+  const std::size_t m = b.size();
+  thread_local std::vector<double> d;  // matching compares thousands of names a document
+  d.assign((n + 1) * (m + 1), 0.0);
+  const auto at = [&](std::size_t i, std::size_t j) -> double& { return d[i * (m + 1) + j]; };
+  for (std::size_t i = 0; i <= n; ++i) at(i, 0) = static_cast<double>(i);
+  for (std::size_t j = 0; j <= m; ++j) at(0, j) = static_cast<double>(j);
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const char x = a[i - 1];
+      const char y = b[j - 1];
+      double best = at(i - 1, j - 1) + (x == y ? 0.0 : confusable_letters(x, y) ? kLookAlikeCost : 1.0);
+      best = std::min({best, at(i - 1, j) + 1.0, at(i, j - 1) + 1.0});
+      if (i >= 2 && confusable_pair(a[i - 2], x, y)) best = std::min(best, at(i - 2, j - 1) + kLookAlikeCost);
+      if (j >= 2 && confusable_pair(b[j - 2], y, x)) best = std::min(best, at(i - 1, j - 2) + kLookAlikeCost);
+      at(i, j) = best;
+    }
+  }
+  return at(n, m);
+}
+
+namespace {
+
+// At most two look-alike slips and nothing else.
+bool only_look_alikes(std::string_view read, std::string_view other) {
+  // Each two-for-one slip changes the length by one: more than two apart,
+  // and the names differ by more than look-alikes.
+  const std::size_t longer = std::max(read.size(), other.size());
+  if (longer - std::min(read.size(), other.size()) > 2) return false;
+  return ocr_name_distance(read, other) < 2 * kLookAlikeCost + 0.01;
+}
 
 }  // namespace
 
 Comparison compare_family(std::string_view read, std::string_view other) {
   if (read.empty() || other.empty()) return {Agreement::kConflict, "no name"};
   if (read == other) return {Agreement::kExact, "exact"};
-  if (ocr_folded(read) == ocr_folded(other)) return {Agreement::kClose, std::string(kLookAlike)};
+  if (only_look_alikes(read, other)) return {Agreement::kClose, std::string(kLookAlike), true};
   const double jw = jaro_winkler(read, other);
   // A double-barrelled name read in part ("GARCIA" for "GARCIALOPEZ").
   if (read.size() >= 4 && other.size() > read.size() && (other.starts_with(read) || other.ends_with(read))) {
@@ -143,7 +187,7 @@ Comparison compare_given(std::string_view read, std::string_view other) {
   if (read.empty() || other.empty()) return {Agreement::kConflict, "no name"};
   if (read == other) return {Agreement::kExact, "exact"};
   if ((read.size() == 1 || other.size() == 1) && read[0] == other[0]) return {Agreement::kWeak, "initial"};
-  if (ocr_folded(read) == ocr_folded(other)) return {Agreement::kClose, std::string(kLookAlike)};
+  if (only_look_alikes(read, other)) return {Agreement::kClose, std::string(kLookAlike), true};
   const double jw = jaro_winkler(read, other);
   if (jw >= 0.94) return {Agreement::kClose, "spelt nearly the same"};
   if (jw >= 0.88) return {Agreement::kWeak, "spelt similarly"};

@@ -3,6 +3,7 @@
 // below the abstain threshold no type is given and a person chooses.
 #include <algorithm>
 #include <array>
+#include <regex>
 #include <sstream>
 
 #include "classify/classify.h"
@@ -75,6 +76,27 @@ bool has_phrase(std::string_view line, std::string_view phrase) {
   return false;
 }
 
+// A letter's form: a salutation at the start of a line near the top of the
+// first page ("Dear Dr. Patel,", "To Whom It May Concern:"), a closing
+// ("Sincerely,") on the last. 0, 1 or 2 of them.
+int letter_cues(std::span<const PageText> pages) {
+  static const std::regex salutation(R"(^\s*(Dear\s+(Dr|Mr|Mrs|Ms|Miss|Doctor|Colleague|Sir|Madam|[A-Z][a-z]+)\b.{0,40}[,:]\s*$|To\s+Whom\s+It\s+May\s+Concern))",
+                                     std::regex::ECMAScript | std::regex::icase);
+  static const std::regex closing(R"(^\s*(Sincerely|Yours\s+(truly|sincerely)|(Best|Kind|Warm)\s+regards|Respectfully|With\s+(best\s+)?regards)\s*,?\s*$)",
+                                  std::regex::ECMAScript | std::regex::icase);
+  const auto any_line = [](const std::string& text, const std::regex& pattern, int max_lines) {
+    std::istringstream in(text);
+    int n = 0;
+    for (std::string line; n < max_lines && std::getline(in, line); ++n) {
+      if (line.size() <= 80 && std::regex_search(line, pattern)) return true;
+    }
+    return false;
+  };
+  if (pages.empty()) return 0;
+  return (any_line(pages.front().text, salutation, 40) ? 1 : 0) +
+         (any_line(pages.back().text, closing, 10'000) ? 1 : 0);
+}
+
 }  // namespace
 
 std::span<const std::string_view> default_document_types() { return kTypes; }
@@ -111,6 +133,18 @@ std::vector<DocTypeRef> rank_document_types(std::span<const PageText> pages, con
     text += '\n';
   }
   auto probabilities = model->predict(text);
+  // A salutation and a closing make a letter whatever it is about (a
+  // consultant's letter reads like a history and physical).
+  if (const int cues = letter_cues(pages); cues > 0) {
+    const double factor = cues == 2 ? 30 : 6;
+    double total = 0;
+    for (auto& [label, p] : probabilities) {
+      if (label == "correspondence") p *= factor;
+      total += p;
+    }
+    for (auto& [label, p] : probabilities) p /= total;
+    std::ranges::sort(probabilities, [](const auto& a, const auto& b) { return a.second > b.second; });
+  }
   if (title) {
     // A printed title that names a type is strong evidence (its phrases name
     // the type on well over 90% of the MTSamples notes carrying them): its

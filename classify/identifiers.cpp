@@ -179,9 +179,16 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
       }
     }
   }
-  // A sticker label: "LAST, FIRST M" on a line of its own beside an MRN line.
+  // A sticker label: "LAST, FIRST M" on a line of its own within two lines
+  // of an MRN or a date of birth (addressograph stickers stack name, MRN,
+  // DOB and account in any order).
+  for (const Identifier& other : std::vector<Identifier>(found)) {
+    if (other.kind == IdentifierKind::kBirthDate) mrn_lines.push_back(other.line);
+  }
+  std::ranges::sort(mrn_lines);
+  mrn_lines.erase(std::ranges::unique(mrn_lines).begin(), mrn_lines.end());
   for (int n : mrn_lines) {
-    for (int m : {n - 1, n + 1}) {
+    for (int m : {n - 2, n - 1, n + 1, n + 2}) {
       if (m < 0 || m >= static_cast<int>(lines.size())) continue;
       std::smatch s;
       const std::string& line = lines[static_cast<std::size_t>(m)];

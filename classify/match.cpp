@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "classify/classify.h"
 #include "classify/compare.h"
@@ -26,7 +27,40 @@ std::string fixed2(double v) {
   return buffer;
 }
 
+// Without an MRN that agrees, a document is filed on the two identifiers of
+// health-information practice, name and date of birth, only when both are
+// read and agree with the best entry and no other entry comes near it: why
+// not, or nullopt when it may be filed.
+std::optional<std::string> two_identifier_gap(const Candidate& best, const std::vector<Candidate>& candidates,
+                                              const MatchOptions& options) {
+  if (!options.file_without_mrn) {
+    return "no MRN read on the pages confirms the patient, and this site files only on an MRN "
+           "(classify.file_without_mrn = false)";
+  }
+  if (!best.name_agrees || !best.birth_date_agrees) {
+    return std::string("no MRN read on the pages confirms the patient, and without one both the name and the date "
+                       "of birth must be read and agree (") +
+           (best.name_agrees ? "the date of birth was not" : best.birth_date_agrees ? "the name was not" : "neither was") +
+           ")";
+  }
+  // Twins differ by a given name (13 bits between a given name that agrees
+  // and one that conflicts); anything nearer is a person's call.
+  constexpr double kMargin = 10;
+  if (candidates.size() > 1 && best.weight - candidates[1].weight < kMargin) {
+    return "no MRN read on the pages, and another index entry (MRN " + candidates[1].patient.mrn +
+           ") fits the name and date of birth nearly as well";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<std::int64_t> PatientIndex::family_name_count(std::string_view family) {
+  constexpr int kCap = 10'000;
+  auto found = by_family_name(family, kCap);
+  if (!found) return std::unexpected(found.error());
+  return static_cast<std::int64_t>(found->size());
+}
 
 Result<PatientDecision> match_identifiers(std::vector<Identifier> evidence, PatientIndex& index,
                                           const MatchOptions& options) {
@@ -45,9 +79,20 @@ Result<PatientDecision> match_identifiers(std::vector<Identifier> evidence, Pati
 
   std::vector<Candidate> candidates;
   for (const auto& [mrn, patient] : *blocked) candidates.push_back(evaluate(patient, ids));
-  std::ranges::sort(candidates, [](const Candidate& a, const Candidate& b) {
+  const auto by_weight = [](const Candidate& a, const Candidate& b) {
     return a.weight != b.weight ? a.weight > b.weight : a.patient.mrn < b.patient.mrn;
-  });
+  };
+  std::ranges::sort(candidates, by_weight);
+  // The leading entries scored again with their family name weighed by how
+  // many in the index bear it (one lookup each, so only the few that matter).
+  constexpr std::size_t kReweigh = 6;
+  for (std::size_t i = 0; i < std::min(candidates.size(), kReweigh); ++i) {
+    const std::string family = to_upper_ascii(candidates[i].patient.family_name);
+    auto bearing = index.family_name_count(family);
+    if (!bearing) return std::unexpected(bearing.error());
+    candidates[i] = evaluate(candidates[i].patient, ids, detail::family_name_weight(*bearing, *size));
+  }
+  std::ranges::sort(candidates, by_weight);
 
   // Posterior over "one of these entries" and "someone not found": each entry
   // has prior odds prior_in_index / population against an outsider, whose
@@ -123,10 +168,8 @@ Result<PatientDecision> match_identifiers(std::vector<Identifier> evidence, Pati
           confidence = std::min(confidence, 0.4);
         }
       }
-      if (!best.mrn_agrees && !options.file_without_mrn && decision.review_reasons.empty()) {
-        decision.review_reasons.push_back(
-            "no MRN read on the pages confirms the patient; a name and date of birth alone are not enough to "
-            "file (people share both)");
+      if (!best.mrn_agrees && decision.review_reasons.empty()) {
+        if (auto why = two_identifier_gap(best, candidates, options)) decision.review_reasons.push_back(*why);
       }
       decision.patient = PatientRef{best.patient.mrn, confidence};
       decision.file = decision.review_reasons.empty() && confidence >= options.file_threshold;

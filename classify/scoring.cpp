@@ -1,6 +1,7 @@
 // Scoring an index entry against what was read: Fellegi-Sunter weights of each
 // identifier, its agreements and conflicts.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -48,9 +49,10 @@ struct FieldResult {
   double weight = 0;
   Agreement level = Agreement::kConflict;
   std::string note;
+  bool both_names = false;  // a name read whose family and given names agree
 };
 
-FieldResult score(const Identifier& id, const Patient& p) {
+FieldResult score(const Identifier& id, const Patient& p, double family_exact) {
   FieldResult r;
   switch (id.kind) {
     case IdentifierKind::kMrn: {
@@ -75,19 +77,30 @@ FieldResult score(const Identifier& id, const Patient& p) {
         auto m = detail::compare_given(read.given, middle);
         if (m.level == Agreement::kExact) g = {Agreement::kWeak, "given name is the middle name"};
       }
-      double w = weight_of(kFamily, f.level, false) + weight_of(kGiven, g.level, false);
+      // The family name's weight is how rare it is in the index; an exact
+      // reading but for OCR look-alikes counts a little less than exact.
+      Weights family_weights = kFamily;
+      family_weights.exact = family_weights.corrected = family_exact;
+      family_weights.close = std::min(kFamily.close, family_exact - 2);
+      const auto name_weight = [&](const Weights& w, const detail::Comparison& c) {
+        return c.look_alike ? w.exact - 1 : weight_of(w, c.level, false);
+      };
+      double w = name_weight(family_weights, f) + name_weight(kGiven, g);
       Agreement level = std::max(f.level, g.level);
       std::string note = "family name " + f.note + ", given name " + g.note;
+      r.both_names = (f.level == Agreement::kExact || f.look_alike) && (g.level == Agreement::kExact || g.look_alike);
       // The two names printed the other way round.
       auto fs = detail::compare_family(read.given, family);
       auto gs = detail::compare_given(read.family, given);
       const double swapped = weight_of(kFamily, fs.level, false) + weight_of(kGiven, gs.level, false) - 3;
+      bool both_names = r.both_names;
       if (swapped > w && fs.level != Agreement::kConflict && gs.level != Agreement::kConflict) {
         w = swapped;
         level = std::max({fs.level, gs.level, Agreement::kClose});
         note = "family and given names the other way round";
+        both_names = false;
       }
-      r = {w, level, note};
+      r = {w, level, note, both_names};
       break;
     }
   }
@@ -109,13 +122,24 @@ NameParts split_name(std::string_view value) {
   return {letters(value.substr(0, comma)), letters(value.substr(comma + 1))};
 }
 
-Candidate evaluate(const Patient& p, const std::vector<Identifier>& evidence) {
+double family_name_weight(std::int64_t bearing, std::int64_t index_size) {
+  // u: the chance that another person bears the name, from the index's own
+  // count shrunk toward 1 in 1,000 (an index of a few hundred says little);
+  // m: about 0.95 of the right person's names read that way.
+  const double u = (static_cast<double>(std::max<std::int64_t>(bearing, 1)) + 1.0) /
+                   (static_cast<double>(std::max<std::int64_t>(index_size, 0)) + 1000.0);
+  return std::clamp(std::log2(0.95 / u), 5.0, 14.0);
+}
+
+Candidate evaluate(const Patient& p, const std::vector<Identifier>& evidence, double family_exact) {
   Candidate c;
   c.patient = p;
   // The best agreement of each kind counts once; every conflict is kept.
   std::map<IdentifierKind, std::pair<double, std::string>> best;
   for (const Identifier& id : evidence) {
-    FieldResult r = score(id, p);
+    FieldResult r = score(id, p, family_exact);
+    if (id.kind == IdentifierKind::kName && r.both_names) c.name_agrees = true;
+    if (id.kind == IdentifierKind::kBirthDate && r.level == Agreement::kExact) c.birth_date_agrees = true;
     if (r.level == Agreement::kConflict) {
       c.conflicts.push_back(std::string(identifier_kind_name(id.kind)) + " read on " + where(id) + " (" +
                             mask(id.value) + "): " + r.note);
@@ -134,7 +158,7 @@ Candidate evaluate(const Patient& p, const std::vector<Identifier>& evidence) {
   // A kind read only in conflict counts against the entry.
   std::set<IdentifierKind> conflicted;
   for (const Identifier& id : evidence) {
-    if (!best.contains(id.kind) && score(id, p).level == Agreement::kConflict) conflicted.insert(id.kind);
+    if (!best.contains(id.kind) && score(id, p, family_exact).level == Agreement::kConflict) conflicted.insert(id.kind);
   }
   for (IdentifierKind kind : conflicted) {
     c.weight += kind == IdentifierKind::kMrn ? kMrn.conflict

@@ -10,6 +10,7 @@
 
 #include "classify/classify.h"
 #include "classify/compare.h"
+#include "classify/match_internal.h"
 #include "classify/text_util.h"
 
 namespace chartroom::classify {
@@ -91,6 +92,18 @@ bool looks_like_title(const std::string& line) {
     digits += (c >= '0' && c <= '9') ? 1 : 0;
   }
   return letters >= 6 && digits * 4 < letters && line.find(' ') != std::string::npos;
+}
+
+// Is this line a patient's name read on the page (its family and given
+// names both in it)?
+bool is_name_read(const std::string& line, const std::vector<Identifier>& ids) {
+  const std::string upper = detail::letters(line);
+  return std::ranges::any_of(ids, [&](const Identifier& id) {
+    if (id.kind != IdentifierKind::kName) return false;
+    const detail::NameParts name = detail::split_name(id.value);
+    return !name.family.empty() && upper.find(name.family) != std::string::npos &&
+           (name.given.empty() || upper.find(name.given) != std::string::npos);
+  });
 }
 
 PageFacts facts_of(const PageText& page, int index, const IdentifierOptions& options) {
@@ -213,9 +226,10 @@ Segmentation split_documents(std::span<const PageText> pages, const IdentifierOp
       pending_separator_mrn = f.separator_mrn;
       continue;
     }
-    // Title: a title-like line at the top that the previous page did not have.
+    // Title: a title-like line at the top that the previous page did not
+    // have, and not the patient's name on a sticker ("GRIJALVA, HORACIO").
     for (const std::string& line : f.top_lines) {
-      if (!looks_like_title(line)) continue;
+      if (!looks_like_title(line) || is_name_read(line, f.ids)) continue;
       const bool repeated = previous != nullptr && std::ranges::find(previous->top_lines, line) != previous->top_lines.end();
       if (!repeated) {
         f.title = to_upper_ascii(line);

@@ -413,6 +413,7 @@ class Store {
   Result<std::vector<Patient>> patients_by_birth_date(std::string_view date, int limit);
   // `family` compared upper-case (ASCII) with the stored family name.
   Result<std::vector<Patient>> patients_by_family_name(std::string_view family, int limit);
+  Result<std::int64_t> patient_family_name_count(std::string_view family);
   Result<int> patient_count();
   // The index in name order (family, given, MRN; case-insensitive), a page at
   // a time, and the patients a query finds in the same order

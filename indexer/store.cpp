@@ -219,6 +219,19 @@ Result<std::vector<Patient>> Store::patients_by_family_name(std::string_view fam
                       family, limit);
 }
 
+Result<std::int64_t> Store::patient_family_name_count(std::string_view family) {
+  // Counted on the same index as patients_by_family_name, up to 10,000 (a
+  // name that common weighs the least anyway).
+  auto stmt = impl_->db.prepare(
+      "SELECT count(*) FROM (SELECT 1 FROM patients WHERE upper(family_name) = ?1 LIMIT 10000)",
+      "counting patients of one family name");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, family);
+  auto row = stmt->step();
+  if (!row) return std::unexpected(row.error());
+  return stmt->integer(0);
+}
+
 Result<int> Store::patient_count() {
   auto stmt = impl_->db.prepare("SELECT count(*) FROM patients", "counting patients");
   if (!stmt) return std::unexpected(stmt.error());

@@ -1,6 +1,8 @@
 // Document boundaries inside a batch, with and without separator sheets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "classify/classify.h"
 
 namespace chartroom::classify {
@@ -118,6 +120,27 @@ TEST(Boundaries, MisreadNameOnAPageWithTheSameMrnStaysTogether) {
   s = split_documents(look_alike);
   EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}}));
   EXPECT_FALSE(s.documents[0].unsure_start || s.documents[0].unsure_end);
+}
+
+TEST(Boundaries, ThePatientsNameOnAStickerIsNoTitle) {
+  // An addressograph sticker at the top of each page: name, date of birth,
+  // MRN. The name is the patient's, not a new document's title.
+  const std::string sticker = "GRIJALVA, HORACIO\nDOB 09/30/1948  M\nMRN 61000001\n";
+  // On the first page it sits at the foot, on the second at the top.
+  std::string body;
+  for (int i = 0; i < 12; ++i) body += "Line " + std::to_string(i + 1) + " of the note.\n";
+  std::vector<PageText> pages = {text_page("Riverside General Hospital\nPROGRESS NOTE\n" + body + sticker),
+                                 text_page(sticker + "Plan: continue the same treatment.")};
+  Segmentation s = split_documents(pages);
+  EXPECT_EQ(groups(s), (std::vector<std::vector<int>>{{0, 1}}));
+  for (const Boundary& b : s.boundaries) {
+    for (const std::string& r : b.reasons) EXPECT_EQ(r.find("GRIJALVA"), std::string::npos) << r;
+  }
+  // The sticker's name is read as the patient's, two lines from the MRN.
+  const auto ids = find_identifiers(pages[1], 1);
+  EXPECT_TRUE(std::ranges::any_of(ids, [](const Identifier& id) {
+    return id.kind == IdentifierKind::kName && id.value == "GRIJALVA, HORACIO";
+  }));
 }
 
 TEST(Boundaries, WeakCuesMakeAnUnsureBoundary) {

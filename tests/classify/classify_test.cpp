@@ -5,6 +5,7 @@
 
 #include "classify/classify.h"
 #include "classify/compare.h"
+#include "classify/match_internal.h"
 
 namespace chartroom::classify {
 namespace {
@@ -128,12 +129,14 @@ TEST(Match, UnknownMrnGoesToReviewWithoutCandidate) {
   EXPECT_NE(decision->review_reasons.front().find("not in the patient index"), std::string::npos);
 }
 
-TEST(Match, NoMrnGoesToReview) {
+TEST(Match, NoMrnAndNoBirthDateGoesToReview) {
   MapIndex index = index_with_smith();
-  std::vector<PageText> pages = {page("Patient: SMITH, JOHN  DOB: 03/14/1962")};
+  std::vector<PageText> pages = {page("Patient: SMITH, JOHN\nFollow-up visit.")};
   auto decision = match_patient(pages, index);
   ASSERT_TRUE(decision);
   EXPECT_FALSE(decision->file);
+  ASSERT_FALSE(decision->review_reasons.empty());
+  EXPECT_NE(decision->review_reasons.front().find("the date of birth was not"), std::string::npos);
 }
 
 TEST(Match, TwoMrnsInOneDocumentGoToReview) {
@@ -348,15 +351,79 @@ TEST(Match, JuniorAndSeniorDifferByBirthDate) {
   EXPECT_FALSE(decide(index, {"Name: Robert Brown"}, allow).file);
 }
 
-TEST(Match, NameAndBirthDateAloneFileOnlyWhenTheSiteAllows) {
+TEST(Match, NameAndBirthDateFileUnlessTheSiteWantsAnMrn) {
   MapIndex index = index_with_smith();
-  auto strict = decide(index, {"Patient: SMITH, JOHN  DOB: 03/14/1962"});
-  EXPECT_FALSE(strict.file);
-  ASSERT_TRUE(strict.patient);
-  EXPECT_EQ(strict.patient->mrn, "48213377");
-  MatchOptions allow;
-  allow.file_without_mrn = true;
-  EXPECT_TRUE(decide(index, {"Patient: SMITH, JOHN  DOB: 03/14/1962"}, allow).file);
+  auto two = decide(index, {"Patient: SMITH, JOHN  DOB: 03/14/1962"});
+  EXPECT_TRUE(two.file);
+  ASSERT_TRUE(two.patient);
+  EXPECT_EQ(two.patient->mrn, "48213377");
+  MatchOptions strict;
+  strict.file_without_mrn = false;
+  auto only_mrn = decide(index, {"Patient: SMITH, JOHN  DOB: 03/14/1962"}, strict);
+  EXPECT_FALSE(only_mrn.file);
+  ASSERT_TRUE(only_mrn.patient);
+  EXPECT_EQ(only_mrn.patient->mrn, "48213377");
+  EXPECT_TRUE(mentions(only_mrn, "file_without_mrn = false"));
+}
+
+TEST(Match, NamesReadWithOcrLookAlikesStillFile) {
+  MapIndex index;
+  index.add({"61000001", "Grijalva", "Horacio", "", "1948-09-30", 'M'});
+  // "I" read as "l" and "rn" for "m" are what OCR does to a sticker's name.
+  auto d = decide(index, {"Patient: GRlJALVA, HORACl0  DOB: 09/30/1948"});
+  EXPECT_TRUE(d.file);
+  ASSERT_TRUE(d.patient);
+  EXPECT_EQ(d.patient->mrn, "61000001");
+  index.add({"61000002", "Ramos", "Miriam", "", "1960-01-15", 'F'});
+  EXPECT_TRUE(decide(index, {"Name: Rarnos, Miriarn  DOB: 01/15/1960"}).file);
+}
+
+TEST(Match, ANearNameOfAnIndexedPatientGoesToReview) {
+  // Jon Smyth is not in the index; John Smith, born the same day, is.
+  MapIndex index = index_with_smith();
+  auto d = decide(index, {"Patient: SMYTH, JOHN  DOB: 03/14/1962"});
+  EXPECT_FALSE(d.file);
+  EXPECT_TRUE(mentions(d, "both the name and the date of birth"));
+}
+
+TEST(Match, SameNameWithAnotherBirthDateIsNotThePatient) {
+  MapIndex index = index_with_smith();
+  // A John Smith born in 1980 is someone else, missing from the index.
+  auto missing = decide(index, {"Patient: SMITH, JOHN  DOB: 01/01/1980"});
+  EXPECT_FALSE(missing.file);
+  // With both John Smiths in the index the date tells them apart.
+  index.add({"48219999", "Smith", "John", "", "1980-01-01", 'M'});
+  auto d = decide(index, {"Patient: SMITH, JOHN  DOB: 01/01/1980"});
+  EXPECT_TRUE(d.file);
+  EXPECT_EQ(d.patient->mrn, "48219999");
+}
+
+TEST(Match, TwinsWithoutAnMrnAreFiledOnlyOnAGivenNameReadWell) {
+  MapIndex index;
+  index.add({"10000001", "Garcia", "Maria", "", "2001-05-06", 'F'});
+  index.add({"10000003", "Garcia", "Lucas", "", "2001-05-06", 'M'});
+  auto lucas = decide(index, {"Patient: GARCIA, LUCAS  DOB: 05/06/2001"});
+  EXPECT_TRUE(lucas.file);
+  EXPECT_EQ(lucas.patient->mrn, "10000003");
+  // A given name only an initial: either twin.
+  EXPECT_FALSE(decide(index, {"Patient: GARCIA, L  DOB: 05/06/2001"}).file);
+}
+
+TEST(Match, AnMrnThatPointsElsewhereStopsNameAndBirthDate) {
+  MapIndex index = index_with_smith();
+  // Smith's name and date of birth with O'Brien's MRN.
+  EXPECT_FALSE(decide(index, {"Patient: SMITH, JOHN  MRN: 55501234  DOB: 03/14/1962"}).file);
+  // An MRN the index does not hold contradicts the entry too.
+  EXPECT_FALSE(decide(index, {"Patient: SMITH, JOHN  MRN: 77700001  DOB: 03/14/1962"}).file);
+}
+
+TEST(Match, ARareFamilyNameWeighsMoreThanACommonOne) {
+  using detail::family_name_weight;
+  EXPECT_GT(family_name_weight(1, 100'000), family_name_weight(2'000, 100'000));
+  // A small index says little: close to the 1-in-1,000 default.
+  EXPECT_NEAR(family_name_weight(1, 200), 9.2, 0.5);
+  EXPECT_GE(family_name_weight(50'000, 100'000), 5.0);
+  EXPECT_LE(family_name_weight(1, 100'000'000), 14.0);
 }
 
 TEST(Match, PatientMissingFromTheIndex) {

@@ -108,6 +108,31 @@ TEST(TypeModel, ShippedModelReadsLettersAndPathologyReports) {
   EXPECT_EQ(second->label, "pathology_report");
 }
 
+TEST(TypeModel, AConsultantsLetterIsCorrespondenceNotAHistoryAndPhysical) {
+  // Worded for this test: a letter titled as a consultation whose body is a
+  // history and physical.
+  PageText letter;
+  letter.text =
+      "Northgate Cardiology Associates\nCARDIOLOGY CONSULTATION\nMarch 3, 2024\nDear Dr. Okafor,\n"
+      "Thank you for referring Mr. Jensen. HISTORY OF PRESENT ILLNESS: A 64-year-old man with exertional chest "
+      "pain for three weeks. PAST MEDICAL HISTORY: Hypertension, hyperlipidemia. PHYSICAL EXAMINATION: Blood "
+      "pressure 148/90, heart regular, lungs clear. ASSESSMENT AND PLAN: Stable angina; exercise stress test and "
+      "aspirin.\nSincerely,\nPriya Raman, MD\n";
+  PageText note = letter;
+  note.text = "HISTORY OF PRESENT ILLNESS: A 64-year-old man with exertional chest pain for three weeks. PAST "
+              "MEDICAL HISTORY: Hypertension. PHYSICAL EXAMINATION: Heart regular, lungs clear. ASSESSMENT AND "
+              "PLAN: Stable angina; exercise stress test.\n";
+  const std::vector<PageText> as_letter = {letter};
+  const std::vector<PageText> as_note = {note};
+  auto typed = classify_document_type(as_letter);
+  ASSERT_TRUE(typed);
+  EXPECT_EQ(typed->label, "correspondence");
+  // The same words without a salutation and a closing are not a letter.
+  const auto ranked = rank_document_types(as_note);
+  ASSERT_FALSE(ranked.empty());
+  EXPECT_NE(ranked.front().label, "correspondence");
+}
+
 TEST(TypeModel, DamagedModelFileIsAClearError) {
   auto bad = TypeModel::parse("chartroom-type-model 1\nbuckets 5\n");
   ASSERT_FALSE(bad);
