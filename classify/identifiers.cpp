@@ -57,8 +57,11 @@ bool is_heading_word(std::string_view upper) {
 }
 
 const std::regex& sticker_pattern() {
-  static const std::regex pattern(R"(^\s*([A-Z][A-Z'-]+(?:\s[A-Z][A-Z'-]+)?)\s*,\s*([A-Z][A-Z'-]+)(\s+[A-Z]\.?)?\s*$)",
-                                  std::regex::ECMAScript | std::regex::optimize);
+  // Capitals, and what OCR reads for them in a sticker's monospace ("l", "1"
+  // or "|" for I, "0" for O).
+  static const std::regex pattern(
+      R"(^\s*([A-Zl1|][A-Zl10|'-]+(?:\s[A-Zl1|][A-Zl10|'-]+)?)\s*,\s*([A-Zl1|][A-Zl10|'-]+)(\s+[A-Z]\.?)?\s*$)",
+      std::regex::ECMAScript | std::regex::optimize);
   return pattern;
 }
 
