@@ -130,9 +130,9 @@ int run_patients_show(const CommonOptions& common, const PatientsArgs& args) {
   }
   const Patient& p = entry.patient;
   std::cout << fmt::format(
-      "Patient {}\n  name:      {}, {}{}\n  born:      {}\n  sex:       {}\n  filed:     {} documents\n",
+      "Patient {}\n  name:      {}, {}{}\n  born:      {}\n  sex:       {}\n  filed:     {} document{}\n",
       p.mrn, p.family_name, p.given_name, p.middle_name.empty() ? "" : " " + p.middle_name, p.birth_date,
-      p.sex, entry.documents);
+      p.sex, entry.documents, entry.documents == 1 ? "" : "s");
   print_patient_documents(*documents);
   return 0;
 }
