@@ -253,12 +253,18 @@ def table(truth: dict, r: dict) -> str:
 def verbose(truth: dict, r: dict) -> str:
     out = []
     tdocs = {d["doc"]: d for d in truth["documents"]}
+    where = collections.defaultdict(list)   # truth doc -> "file pN" of its content pages (1-based)
+    for b in truth["batches"]:
+        for p in b["pages"]:
+            if p["kind"] == "content":
+                where[p["doc"]].append(p["file"] if p["file"].endswith(".png") else f"{p['file']} p{p['index'] + 1}")
     for td, o in sorted(r["_outcome"].items()):
         if o["outcome"] == "filed_right":
             continue
         t = tdocs[td]
         out.append(f"doc {td} [{t['batch']}] {t['type']} trap={t['trap']} mrn={t['mrn']} pages={t['pages']} "
                    f"-> {o['outcome']} as {o['type']} in {','.join(i[:8] for i in o['chartroom_docs'])}")
+        out.append(f"      pages: {', '.join(where[td])}")
         for reason, kind in zip(o["reasons"], o["kinds"] or [""] * len(o["reasons"])):
             out.append(f"      {kind}: {reason}")
     out.append("type confusions: " + "; ".join(f"{k} x{v}" for k, v in r["type_confusions"].most_common()))
