@@ -99,8 +99,9 @@ def load_synthea(path: str) -> list[dict]:
             given, family = strip_digits(row["FIRST"]), strip_digits(row["LAST"])
             if not given or not family:
                 continue
+            suffix = row.get("SUFFIX", "").strip()
             out.append({"given": given, "family": family,
-                        "suffix": row.get("SUFFIX", "").strip() if row.get("SUFFIX", "").strip() in ("Jr.", "Sr.", "II", "III") else "",
+                        "suffix": suffix if suffix in ("Jr.", "Sr.", "II", "III") else "",  # not "JD", "PhD"
                         "dob": dt.date.fromisoformat(row["BIRTHDATE"]),
                         "sex": row["GENDER"].strip() if row["GENDER"].strip() in ("F", "M") else "U",
                         "address": f'{row["ADDRESS"]}, {row["CITY"]}, MA {row["ZIP"] or "02139"}'})
@@ -148,9 +149,10 @@ def random_dob(rng: random.Random) -> dt.date:
 def build_people(synthea: list[dict], rng: random.Random, n_plain: int, n_missing: int):
     """Choose the people of a set.
 
-    Returns (people, index_only): `people` have documents (some not in the
-    index); `index_only` are index entries without documents that a document
-    could be confused with (e.g. the twin who had no visit).
+    Returns (people, index_only, mrns): `people` have documents (some not in
+    the index); `index_only` are index entries without documents that a
+    document could be confused with (e.g. the twin who had no visit); `mrns`
+    the allocator, so that padding entries get MRNs of their own.
     """
     pool = synthea[:]
     rng.shuffle(pool)
@@ -213,13 +215,12 @@ def build_people(synthea: list[dict], rng: random.Random, n_plain: int, n_missin
     # MRNs made of look-alike digits (0/O, 1/l/I, 5/S, 8/B, 6/G).
     for _ in range(3):
         p = person(take(), "mrn_lookalike")
-        mrns.used.discard(p.mrn)
+        mrns.used.discard(p.mrn)  # give back the plain MRN; take one of look-alike digits
         p.mrn = p.printed_mrn = mrns.take(digits="01580", lead_zeros=rng.choice([1, 2]))
         people.append(p)
     # Missing from the index: their documents must never be filed.
-    for i in range(n_missing):
-        src = take()
-        people.append(person(src, "missing", in_index=False))
+    for _ in range(n_missing):
+        people.append(person(take(), "missing", in_index=False))
     # A missing twin: the sibling in the index has the same family name and birth date.
     for _ in range(2):
         src = take()
