@@ -190,6 +190,9 @@ class SetBuilder:
         while total < args.pages:
             b += 1
             dpi = weighted(rng, self.prof["dpi_weights"].items())
+            lowest = min(self.prof["dpi_weights"])
+            if b == 2 and lowest < 200:
+                dpi = lowest  # a profile with sub-200-dpi scans always has at least one such batch
             fmt = weighted(rng, [("g4", 45), ("lzw", 20), ("jpeg", 15), ("png", 20)])
             duplex = rng.random() < 0.3
             separators = rng.random() < 0.2
