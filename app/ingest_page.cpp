@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -288,6 +289,14 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
       append_note(warnings, "light, but read with OCR confidence " +
                                 std::to_string(static_cast<int>(read->mean_confidence)) + ": no rescan needed");
     }
+  }
+  // Likewise a page found soft or blurred (a 150-dpi scan, say) whose words
+  // OCR read with good confidence: its text is in the record.
+  const auto blurred = [](const std::string& p) { return p.starts_with("blurred"); };
+  if (read_well && std::ranges::any_of(problems, blurred)) {
+    std::erase_if(problems, blurred);
+    append_note(warnings, "soft, but read with OCR confidence " +
+                              std::to_string(static_cast<int>(read->mean_confidence)) + ": no rescan needed");
   }
   set_rescan(page, problems, warnings);
   text = std::move(*read);

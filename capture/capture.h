@@ -221,9 +221,9 @@ struct QualityOptions {
   double max_blur_mm = 0.16;    // edge spread (gaussian sigma) beyond which text is too soft
   int min_paper_level = 110;    // paper darker than this gray is too dark a scan
   int min_contrast = 70;        // paper minus ink below this is too light (washed out)
-  // A page found too light that OCR then reads with at least this mean word
-  // confidence (0..100) was read well: it is not sent back to be rescanned
-  // for its lightness alone (other problems still count).
+  // A page found too light or blurred that OCR then reads with at least this
+  // mean word confidence (0..100) was read well: it is not sent back to be
+  // rescanned for its lightness or softness alone (other problems still count).
   double light_read_well_confidence = 80;
   int min_cut_marks = 8;        // letters this close to one image edge: the page is cut off
   double min_fold_inches = 0.3; // a dark triangle at a corner this large: a folded corner

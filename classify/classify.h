@@ -32,6 +32,9 @@ struct Identifier {
   bool corrected = false;    // OCR look-alikes were fixed (O->0, l->1, S->5, B->8, Z->2)
   bool from_barcode = false; // read from a barcode, not from text
   std::string suffix;   // JR, SR, II, III, IV of a name, when printed
+  // An MRN labelled as an account number ("Acct #"): evidence when it agrees
+  // with an entry's MRN, never against one (it may be the visit's number).
+  bool account = false;
 };
 
 enum class CheckDigit { kNone, kLuhn, kMod11 };

@@ -23,7 +23,7 @@ struct TitleRule {
 };
 
 // Longer, more specific phrases first; a phrase matches whole words only.
-constexpr std::array<TitleRule, 37> kRules = {{
+constexpr std::array<TitleRule, 40> kRules = {{
     {"DISCHARGE SUMMARY", "discharge_summary"},
     {"HISTORY AND PHYSICAL", "history_and_physical"},
     {"HISTORY & PHYSICAL", "history_and_physical"},
@@ -47,7 +47,10 @@ constexpr std::array<TitleRule, 37> kRules = {{
     {"LABORATORY RESULTS", "lab_result"},
     {"LABORATORY REPORT", "lab_result"},
     {"LAB RESULTS", "lab_result"},
+    {"MEDICATION ADMINISTRATION RECORD", "medication_list"},
     {"MEDICATION LIST", "medication_list"},
+    {"MEDICATION RECORD", "medication_list"},
+    {"MEDICATION PROFILE", "medication_list"},
     {"MEDICATION RECONCILIATION", "medication_list"},
     {"CONSENT FOR", "consent_form"},
     {"INFORMED CONSENT", "consent_form"},

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <regex>
 #include <sstream>
 
@@ -41,8 +42,43 @@ const std::regex& mrn_pattern() {
 }
 
 const std::regex& name_label_pattern() {
-  static const std::regex pattern(R"((^|\s)(Patient\s*Name|Patient|Pt\.?\s*Name|Pt\.?|Name)\s*:\s*)", kFlags);
+  static const std::regex pattern(
+      R"((^|\s)(Patient\s*Name|Patient|Pt\.?\s*Name|Pt\.?|Name|RE|Regarding)\s*:\s*)", kFlags);
   return pattern;
+}
+
+// An account, visit or billing number: an MRN only where the page prints no
+// number labelled as the record number itself.
+bool is_account_label(std::string_view label) {
+  const std::string upper = to_upper_ascii(label);
+  return upper.starts_with("ACC");
+}
+
+// Lines that head someone else's block on a face sheet or form: the "Name:"
+// under them is a relative's, an insurer's or a doctor's, not the patient's.
+bool heads_someone_else(std::string_view line) {
+  static constexpr std::array<std::string_view, 20> kWords = {
+      "EMERGENCY", "CONTACT",  "GUARANTOR", "SUBSCRIBER", "INSURED",  "KIN",       "RESPONSIBLE",
+      "SPOUSE",    "PHYSICIAN", "PROVIDER", "REFERRING",  "ATTENDING", "PCP",      "POLICYHOLDER",
+      "EMPLOYER",  "GUARDIAN", "MOTHER",    "FATHER",     "PARENT",   "RELATIONSHIP"};
+  std::istringstream in{to_upper_ascii(line)};
+  for (std::string word; in >> word;) {
+    while (!word.empty() && !std::isalpha(static_cast<unsigned char>(word.back()))) word.pop_back();
+    if (std::ranges::find(kWords, word) != kWords.end()) return true;
+  }
+  return false;
+}
+
+// Is the "Name:" field on line `n` (starting at `label_at`) in a block
+// headed by someone else (up to four lines above, no "Patient" between)?
+bool in_someone_elses_block(const std::vector<std::string>& lines, int n, std::size_t label_at) {
+  if (heads_someone_else(std::string_view(lines[static_cast<std::size_t>(n)]).substr(0, label_at))) return true;
+  for (int m = n - 1; m >= 0 && m >= n - 4; --m) {
+    const std::string& above = lines[static_cast<std::size_t>(m)];
+    if (to_upper_ascii(above).find("PATIENT") != std::string::npos) return false;
+    if (heads_someone_else(above)) return true;
+  }
+  return false;
 }
 
 // Words of an examination's headings ("EARS, NOSE, MOUTH AND THROAT:"), which
@@ -127,6 +163,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
     for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
   }
   std::vector<int> mrn_lines;
+  std::vector<Identifier> regarding;  // names on "RE:" lines, kept beside an MRN or a date of birth
   for (int n = 0; n < static_cast<int>(lines.size()); ++n) {
     const std::string& line = lines[static_cast<std::size_t>(n)];
     for (std::sregex_iterator it(line.begin(), line.end(), mrn_pattern()), end; it != end; ++it) {
@@ -134,6 +171,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
       if (!mrn) continue;
       Identifier id = make_id(IdentifierKind::kMrn, mrn->first, trim((*it)[1].str()), (*it)[2].str(), page_number, n);
       id.corrected = mrn->second;
+      id.account = is_account_label(id.label);
       id.box = locate(page, id.text);
       found.push_back(std::move(id));
       mrn_lines.push_back(n);
@@ -147,10 +185,18 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
           !line.substr(0, label_at).ends_with("  ")) {
         continue;
       }
+      const std::string label = to_upper_ascii((*it)[2].str());
+      if ((label == "NAME" || label == "PT" || label == "PT.") && in_someone_elses_block(lines, n, label_at)) continue;
       auto name = parse_name(std::string_view(line).substr(start));
       if (!name) continue;
       Identifier id = make_id(IdentifierKind::kName, name->family + ", " + name->given, trim((*it)[2].str()),
                     trim(std::string_view(line).substr(start, 40)), page_number, n);
+      // A letter's "RE:" line names its subject ("RE: Jane Doe  DOB ..."),
+      // but "RE: chest pain" does not: kept only beside an MRN or a date of birth.
+      if (label == "RE" || label == "REGARDING") {
+        regarding.push_back(std::move(id));
+        continue;
+      }
       id.suffix = name->suffix;
       id.box = locate(page, name->family + " " + name->given);  // the whole name, as it is marked for a reviewer
       found.push_back(std::move(id));
@@ -181,6 +227,23 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
         found.push_back(std::move(id));
       }
     }
+  }
+  for (Identifier& id : regarding) {
+    if (std::ranges::any_of(found, [&](const Identifier& other) {
+          return other.kind != IdentifierKind::kName && std::abs(other.line - id.line) <= 1;
+        })) {
+      found.push_back(std::move(id));
+    }
+  }
+  // An account number where the page also prints a record number is the
+  // visit's, not a second MRN.
+  if (std::ranges::any_of(found, [](const Identifier& id) {
+        return id.kind == IdentifierKind::kMrn && !is_account_label(id.label);
+      })) {
+    std::erase_if(found, [](const Identifier& id) { return id.kind == IdentifierKind::kMrn && is_account_label(id.label); });
+    std::erase_if(mrn_lines, [&](int line) {
+      return std::ranges::none_of(found, [&](const Identifier& id) { return id.kind == IdentifierKind::kMrn && id.line == line; });
+    });
   }
   // A sticker label: "LAST, FIRST M" on a line of its own within two lines
   // of an MRN or a date of birth (addressograph stickers stack name, MRN,

@@ -113,7 +113,7 @@ Result<PatientDecision> match_identifiers(std::vector<Identifier> evidence, Pati
   // Distinct MRNs read that cannot be one OCR slip of each other.
   std::vector<const Identifier*> mrns;
   for (const Identifier& id : ids) {
-    if (id.kind != IdentifierKind::kMrn) continue;
+    if (id.kind != IdentifierKind::kMrn || id.account) continue;
     if (std::ranges::none_of(mrns, [&](const Identifier* seen) {
           return detail::compare_mrn(id.value, seen->value).level != Agreement::kConflict;
         })) {
@@ -152,9 +152,13 @@ Result<PatientDecision> match_identifiers(std::vector<Identifier> evidence, Pati
       if (candidates.size() > 1) {
         const Candidate& second = candidates[1];
         if (second.conflicts.empty() && best.weight - second.weight < 8) {
-          decision.review_reasons.push_back("two index entries fit about equally well (MRN " + best.patient.mrn +
-                                            " and MRN " + second.patient.mrn +
-                                            "): same name and date of birth, twins or Jr./Sr.?");
+          const bool same_two = best.name_agrees && best.birth_date_agrees && second.name_agrees &&
+                                second.birth_date_agrees;
+          decision.review_reasons.push_back(
+              "two index entries fit about equally well (MRN " + best.patient.mrn + " and MRN " +
+              second.patient.mrn + "): " +
+              (same_two ? "the same name and date of birth; twins, Jr./Sr. or one person entered twice?"
+                        : "what was read does not tell them apart; choose the patient"));
           confidence = std::min(confidence, 0.5);
         }
       }

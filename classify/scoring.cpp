@@ -140,6 +140,7 @@ Candidate evaluate(const Patient& p, const std::vector<Identifier>& evidence, do
     FieldResult r = score(id, p, family_exact);
     if (id.kind == IdentifierKind::kName && r.both_names) c.name_agrees = true;
     if (id.kind == IdentifierKind::kBirthDate && r.level == Agreement::kExact) c.birth_date_agrees = true;
+    if (r.level == Agreement::kConflict && id.account) continue;  // the visit's number, maybe
     if (r.level == Agreement::kConflict) {
       c.conflicts.push_back(std::string(identifier_kind_name(id.kind)) + " read on " + where(id) + " (" +
                             mask(id.value) + "): " + r.note);
@@ -158,7 +159,9 @@ Candidate evaluate(const Patient& p, const std::vector<Identifier>& evidence, do
   // A kind read only in conflict counts against the entry.
   std::set<IdentifierKind> conflicted;
   for (const Identifier& id : evidence) {
-    if (!best.contains(id.kind) && score(id, p, family_exact).level == Agreement::kConflict) conflicted.insert(id.kind);
+    if (!id.account && !best.contains(id.kind) && score(id, p, family_exact).level == Agreement::kConflict) {
+      conflicted.insert(id.kind);
+    }
   }
   for (IdentifierKind kind : conflicted) {
     c.weight += kind == IdentifierKind::kMrn ? kMrn.conflict

@@ -156,6 +156,8 @@ IdentityCheck identity_conflict(const std::vector<Identifier>& document, const s
   for (const Identifier& a : page) {
     for (const Identifier& b : document) {
       if (a.kind != b.kind) continue;
+      // An account number may be the visit's: it never counts against.
+      if (a.kind == IdentifierKind::kMrn && (a.account || b.account) && a.value != b.value) continue;
       Agreement level = Agreement::kConflict;
       if (a.kind == IdentifierKind::kMrn) {
         level = detail::compare_mrn(a.value, b.value).level;

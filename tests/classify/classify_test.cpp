@@ -53,6 +53,18 @@ MapIndex index_with_smith() {
   return index;
 }
 
+PatientDecision decide(MapIndex& index, std::vector<std::string> texts, MatchOptions options = {}) {
+  std::vector<PageText> pages;
+  for (std::string& t : texts) pages.push_back(page(std::move(t)));
+  auto decision = match_patient(pages, index, options);
+  EXPECT_TRUE(decision);
+  return decision ? *decision : PatientDecision{};
+}
+
+bool mentions(const PatientDecision& d, std::string_view what) {
+  return std::ranges::any_of(d.review_reasons, [&](const std::string& r) { return r.find(what) != std::string::npos; });
+}
+
 TEST(Identifiers, ReadsMrnLabelsInTheirManyForms) {
   for (const char* text : {"MRN: 48213377", "Med Rec #: 48213377", "Medical Record No. 48213377", "MR# 4821-3377",
                            "M.R.N. 48213377"}) {
@@ -61,6 +73,36 @@ TEST(Identifiers, ReadsMrnLabelsInTheirManyForms) {
     EXPECT_EQ(ids[0].kind, IdentifierKind::kMrn);
     EXPECT_EQ(ids[0].value, "48213377") << text;
   }
+}
+
+TEST(Identifiers, AnAccountNumberBesideAnMrnIsTheVisitsNotASecondMrn) {
+  auto ids = find_identifiers(page("SMITH, JOHN\nMRN: 48213377   Acct #: 9900123456\nDOB: 03/14/1962"), 0);
+  EXPECT_EQ(std::ranges::count(ids, IdentifierKind::kMrn, &Identifier::kind), 1);
+  // Alone on a later page it is read, marked as an account number, and a
+  // value that is not the patient's MRN does not count against them.
+  MapIndex index = index_with_smith();
+  auto d = decide(index, {"Patient: SMITH, JOHN  MRN: 48213377  DOB: 03/14/1962", "Account No. 9900123456\nNotes."});
+  EXPECT_TRUE(d.file) << (d.review_reasons.empty() ? "" : d.review_reasons.front());
+}
+
+TEST(Identifiers, ANameUnderAnEmergencyContactOrGuarantorIsSomeoneElses) {
+  auto ids = find_identifiers(page("PATIENT\nName: John Smith      DOB: 03/14/1962\nEMERGENCY CONTACT\n"
+                                   "Name: Sandra Rowe\nRelationship: sister\nGUARANTOR\nName: Paul Rowe"),
+                              0);
+  std::vector<std::string> names;
+  for (const Identifier& id : ids) {
+    if (id.kind == IdentifierKind::kName) names.push_back(id.value);
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"SMITH, JOHN"});
+}
+
+TEST(Identifiers, ALettersReLineNamesThePatientBesideADateOfBirth) {
+  auto with_date = find_identifiers(page("Dear Dr. Okafor,\nRE: Jane Doe\nDOB: 01/02/1950\nThank you."), 0);
+  EXPECT_TRUE(std::ranges::any_of(with_date, [](const Identifier& id) {
+    return id.kind == IdentifierKind::kName && id.value == "DOE, JANE";
+  }));
+  auto subject = find_identifiers(page("Dear Dr. Okafor,\nRE: Chest pain\nThank you for seeing her."), 0);
+  EXPECT_TRUE(std::ranges::none_of(subject, [](const Identifier& id) { return id.kind == IdentifierKind::kName; }));
 }
 
 TEST(Identifiers, IgnoresMrnLabelWithoutANumber) {
@@ -277,18 +319,6 @@ TEST(NameComparison, LettersOcrConfusesAreClose) {
   EXPECT_EQ(detail::compare_family("SMITH", "JONES").level, Agreement::kConflict);
 }
 
-PatientDecision decide(MapIndex& index, std::vector<std::string> texts, MatchOptions options = {}) {
-  std::vector<PageText> pages;
-  for (std::string& t : texts) pages.push_back(page(std::move(t)));
-  auto decision = match_patient(pages, index, options);
-  EXPECT_TRUE(decision);
-  return decision ? *decision : PatientDecision{};
-}
-
-bool mentions(const PatientDecision& d, std::string_view what) {
-  return std::ranges::any_of(d.review_reasons, [&](const std::string& r) { return r.find(what) != std::string::npos; });
-}
-
 TEST(Match, ToleratesDayMonthSwapAndLookAlikesAtLowerWeight) {
   MapIndex index = index_with_smith();
   index.add({"61234567", "Novak", "Ana", "", "1985-06-09", 'F'});
@@ -334,6 +364,7 @@ TEST(Match, SameNameAndBirthDateTwiceNeedsTheMrn) {
   auto d = decide(index, {"Patient: LEE, DAVID  DOB: 01/01/1970"}, allow);
   EXPECT_FALSE(d.file);
   EXPECT_TRUE(mentions(d, "two index entries fit about equally well"));
+  EXPECT_TRUE(mentions(d, "the same name and date of birth"));
   EXPECT_TRUE(decide(index, {"Patient: LEE, DAVID  MRN: 20000002  DOB: 01/01/1970"}).file);
 }
 
@@ -346,9 +377,9 @@ TEST(Match, JuniorAndSeniorDifferByBirthDate) {
   EXPECT_EQ(jr.patient->mrn, "30000002");
   // The son's MRN with the father's date of birth: contradiction.
   EXPECT_FALSE(decide(index, {"Name: Robert Brown  MRN: 30000002  DOB: 07/04/1950"}).file);
-  MatchOptions allow;
-  allow.file_without_mrn = true;
-  EXPECT_FALSE(decide(index, {"Name: Robert Brown"}, allow).file);
+  // The name alone fits father and son: filed to neither, even though a
+  // name and date of birth now file without an MRN.
+  EXPECT_FALSE(decide(index, {"Name: Robert Brown"}).file);
 }
 
 TEST(Match, NameAndBirthDateFileUnlessTheSiteWantsAnMrn) {
@@ -466,6 +497,11 @@ TEST(DocType, RecognisesTitlesNearTheTop) {
   ASSERT_TRUE(type);
   EXPECT_EQ(type->label, "discharge_summary");
   EXPECT_FALSE(classify_document_type(page("Nothing that looks like a title here.")));
+  for (const char* title : {"MEDICATION ADMINISTRATION RECORD", "Medication Profile", "HOME MEDICATION LIST"}) {
+    auto meds = classify_document_type(page(std::string("Riverside General Hospital\n") + title + "\nAspirin 81 mg"));
+    ASSERT_TRUE(meds) << title;
+    EXPECT_EQ(meds->label, "medication_list") << title;
+  }
   for (std::string_view label : default_document_types()) EXPECT_FALSE(label.empty());
 }
 
