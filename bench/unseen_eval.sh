@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The unseen evaluation set (issue 21): renders scanned chart batches with a
 # generator written independently of tests/gen, ingests them into a fresh
-# store and scores what chartroom filed. NEVER tune on it: it measures.
+# store and scores what chartroom filed. A development set since 2026-12-04
+# (chartroom was fixed on its findings); the held-out set is bench/heldout/.
 #
 #   bash bench/unseen_eval.sh                              # standard profile, seed 1, ~120 pages
 #   PROFILE=hard SEED=2 PAGES=90 bash bench/unseen_eval.sh

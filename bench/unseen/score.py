@@ -6,7 +6,8 @@
 Reads only chartroom's documented JSON (`ingest --json`, `pages --json`,
 `documents --json`) and the set's truth.json. VERBOSE=1 lists every document
 that was not filed automatically whole and right, with its review reasons.
-This set must never be tuned on: it measures, it does not teach.
+A development set since 2026-12-04 (chartroom was fixed on what it found);
+the held-out set is bench/heldout/.
 """
 
 from __future__ import annotations
