@@ -93,17 +93,18 @@ bool is_heading_word(std::string_view upper) {
 }
 
 const std::regex& sticker_pattern() {
-  // Capitals, and what OCR reads for them in a sticker's monospace ("l", "1"
-  // or "|" for I, "0" for O).
+  // "LAST, FIRST M" or "LAST, First M.": capitals, and what OCR reads for
+  // them in a sticker's monospace ("l", "1" or "|" for I, "0" for O).
   static const std::regex pattern(
-      R"(^\s*([A-Zl1|][A-Zl10|'-]+(?:\s[A-Zl1|][A-Zl10|'-]+)?)\s*,\s*([A-Zl1|][A-Zl10|'-]+)(\s+[A-Z]\.?)?\s*$)",
+      R"(^\s*([A-Zl1|][A-Zl10|'-]+(?:\s[A-Zl1|][A-Zl10|'-]+)?)\s*,\s*([A-Zl1|](?:[A-Zl10|'-]+|[a-z'-]+))(\s+[A-Z]\.?)?)"
+      R"((\s+(?:JR|SR|II|III|IV|Jr|Sr)\.?)?\s*$)",
       std::regex::ECMAScript | std::regex::optimize);
   return pattern;
 }
 
 const std::regex& dob_pattern() {
   static const std::regex pattern(
-      R"((\bDOB\b|\bD\.\s?O\.\s?B\b\.?|\bDate\s+of\s+Birth\b|\bBirth\s*Date\b|\bBirthdate\b|\bBorn\b)(?:\s*/\s*Age)?)"
+      R"((\bDOB\b|\bD\.\s?O\.\s?B\b\.?|\bDate\s+of\s+Birth\b|\bBirth\s*Date\b|\bBirthdate\b|\bBorn\b|\bBD\b)(?:\s*/\s*Age)?)"
       R"(\s*[:#]?\s*)"
       R"(([0-9OoIlS|]{1,2}[/.-][0-9OoIlS|]{1,2}[/.-][0-9OoIlS|]{2,4}\b|[0-9]{4}[/.-][0-9]{1,2}[/.-][0-9]{1,2}\b)"
       R"(|[A-Za-z]{3,9}\.?\s+[0-9lIO|]{1,2},?\s+[0-9lIOS|]{4}\b|[0-9]{1,2}[\s-]+[A-Za-z]{3,9}\.?[\s-]+[0-9]{2,4}\b)"
@@ -220,7 +221,20 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
           k = stop + 1;
         }
       }
-      if (auto date = normalize_date(fixed)) {
+      auto date = normalize_date(fixed);
+      if (!date) {
+        // A monospace "0" read as "9" makes a day or month past 31
+        // ("93-NOV-1982"); a two-digit year at the end is left alone.
+        std::string zeroed = fixed;
+        for (std::size_t k = 0; k + 2 < zeroed.size(); ++k) {
+          const bool starts = k == 0 || !std::isdigit(static_cast<unsigned char>(zeroed[k - 1]));
+          const bool two = std::isdigit(static_cast<unsigned char>(zeroed[k + 1])) &&
+                           !std::isdigit(static_cast<unsigned char>(zeroed[k + 2]));
+          if (zeroed[k] == '9' && starts && two) zeroed[k] = '0';
+        }
+        if (zeroed != fixed && (date = normalize_date(zeroed))) fixed = zeroed;
+      }
+      if (date) {
         Identifier id = make_id(IdentifierKind::kBirthDate, *date, trim((*it)[1].str()), raw, page_number, n);
         id.corrected = fixed != raw;
         id.box = locate(page, raw);

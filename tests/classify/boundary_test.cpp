@@ -136,10 +136,15 @@ TEST(Boundaries, ThePatientsNameOnAStickerIsNoTitle) {
   for (const Boundary& b : s.boundaries) {
     for (const std::string& r : b.reasons) EXPECT_EQ(r.find("GRIJALVA"), std::string::npos) << r;
   }
-  // The sticker's name is read as the patient's, two lines from the MRN.
+  // The sticker's name is read as the patient's, two lines from the MRN,
+  // and so is one printed "LAST, First M.".
   const auto ids = find_identifiers(pages[1], 1);
   EXPECT_TRUE(std::ranges::any_of(ids, [](const Identifier& id) {
     return id.kind == IdentifierKind::kName && id.value == "GRIJALVA, HORACIO";
+  }));
+  const auto mixed = find_identifiers(text_page("LITTEL, Bert D.\nMRN: 00069371 M\nDOB 1941-09-11"), 0);
+  EXPECT_TRUE(std::ranges::any_of(mixed, [](const Identifier& id) {
+    return id.kind == IdentifierKind::kName && id.value == "LITTEL, BERT";
   }));
 }
 

@@ -105,6 +105,23 @@ TEST(Identifiers, ALettersReLineNamesThePatientBesideADateOfBirth) {
   EXPECT_TRUE(std::ranges::none_of(subject, [](const Identifier& id) { return id.kind == IdentifierKind::kName; }));
 }
 
+TEST(Identifiers, MonospaceStickersReadAsOcrReadsThem) {
+  // "0" read as "9" in a day or month, a "BD:" label, a suffix on the sticker.
+  auto ids = find_identifiers(page("COLE, DOMINIC C SR.\nMed Rec # 03972981 DOB 93-NOV-1982"), 0);
+  std::map<IdentifierKind, std::string> read;
+  for (const Identifier& id : ids) read[id.kind] = id.value;
+  EXPECT_EQ(read[IdentifierKind::kBirthDate], "1982-11-03");
+  EXPECT_EQ(read[IdentifierKind::kName], "COLE, DOMINIC");
+  auto bd = find_identifiers(page("PT NAME: DICKENS, ROWENA BD: 93/17/1954"), 0);
+  ASSERT_EQ(bd.size(), 2U);
+  EXPECT_EQ(bd[1].value, "1954-03-17");
+  EXPECT_TRUE(bd[1].corrected);
+  // A two-digit year is never changed: 01/02/95 stays 1995.
+  auto year = find_identifiers(page("DOB: 01/02/95"), 0);
+  ASSERT_EQ(year.size(), 1U);
+  EXPECT_EQ(year[0].value, "1995-01-02");
+}
+
 TEST(Identifiers, IgnoresMrnLabelWithoutANumber) {
   EXPECT_TRUE(find_identifiers(page("MRN: unknown at time of visit"), 0).empty());
 }
