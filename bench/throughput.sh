@@ -20,6 +20,8 @@
 #   PAGES=40 bash bench/throughput.sh       # a quick look, ~6 minutes
 #   ONLY="chartroom" PAGES=40 bash bench/throughput.sh   # one tool (tesseract, ocrmypdf, chartroom)
 #   KEEP=1 bash bench/throughput.sh         # keep the pages, outputs and store (the folder is printed)
+#   OCRMYPDF_MINUTES=10 bash bench/throughput.sh   # ocrmypdf starts no new file after 10 minutes; it is then
+#                                           # compared on the files it finished (a second table)
 #   PAGES_DIR=/tmp/chartroom-throughput.XXXX bash bench/throughput.sh   # the pages of an earlier KEEP=1 run
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,11 +76,13 @@ fi
 
 if [[ $ONLY == *ocrmypdf* ]]; then
   mkdir -p "$work/out-ocrmypdf"
+  touch "$work/ocrmypdf.start"
   tool measure "$work/ocrmypdf.run" -- sh -c '
     nl -ba "$1/meta/files.list" | while read -r n f; do
+      [ $(( $(date +%s) - $(stat -c %Y "$1/ocrmypdf.start") )) -lt $(( $3 * 60 )) ] || break
       ocrmypdf --deskew --clean --rotate-pages -j "$2" --image-dpi 300 -q "$1/pages/$f" "$1/out-ocrmypdf/$n.pdf" \
         2>>"$1/ocrmypdf.errors" || echo "$n $f: exit $?" >>"$1/ocrmypdf.errors"
-    done' _ "$work" "$JOBS"
+    done' _ "$work" "$JOBS" "${OCRMYPDF_MINUTES:-100000}"
 fi
 
 if [[ $ONLY == *chartroom* ]]; then
@@ -257,10 +261,9 @@ def read_texts(work, tool, files, truth):
     return read, size
 
 
-def report(work, only):
-    files = [l.strip() for l in open(f"{work}/meta/files.list") if l.strip()]
-    truth = json.load(open(f"{work}/meta/truth.json"))
-    pages = sum(len(v) for v in truth.values())
+def table(work, only, files, truth, rates):
+    """The table over `files`; `rates` are the pages per minute of each tool's run."""
+    pages = sum(len(truth[f]) for f in files)
     rows = {}
     for tool in ("tesseract", "ocrmypdf", "chartroom"):
         if tool not in only.split() or not os.path.exists(f"{work}/{tool}.run"):
@@ -269,21 +272,43 @@ def report(work, only):
         read, size = read_texts(work, tool, files, truth)
         errors = [cer(t, read.get((f, k))) for f in files for k, t in enumerate(truth[f])]
         lost = sum((f, k) not in read for f in files for k in range(len(truth[f])))
-        rows[tool] = {"rate": pages / run["seconds"] * 60, "seconds": run["seconds"],
-                      "cer": sum(errors) / len(errors), "median": sorted(errors)[len(errors) // 2],
-                      "lost": lost, "bytes": size / pages, "rss": run["max_rss_kb"] / 1024,
-                      "tree": run["tree_peak_kb"] / 1024}
-    print(f"\n{pages} pages in {len(files)} files; load before: {open(f'{work}/load.before').read().strip()}")
-    print(f"load after: {open(f'{work}/load.after').read().strip()}\n")
+        rows[tool] = {"rate": rates[tool], "cer": sum(errors) / len(errors),
+                      "median": sorted(errors)[len(errors) // 2], "lost": lost, "bytes": size / pages,
+                      "rss": run["max_rss_kb"] / 1024, "tree": run["tree_peak_kb"] / 1024}
     names = {"tesseract": "tesseract, 2 processes", "ocrmypdf": "ocrmypdf -j 2", "chartroom": "chartroom ingest"}
-    print(f"| | pages/min | vs tesseract | vs ocrmypdf | mean CER | median CER | pages lost | KB per page "
-          f"| peak RSS, largest process | peak RSS, all processes |")
+    print(f"| {pages} pages | pages/min | vs tesseract | vs ocrmypdf | mean CER | median CER | pages lost "
+          f"| KB per page | peak RSS, largest process | peak RSS, all processes |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for tool, r in rows.items():
         vs = lambda base: f"{r['rate'] / rows[base]['rate']:.2f}x" if base in rows else "-"
         print(f"| {names[tool]} | {r['rate']:.1f} | {vs('tesseract')} | {vs('ocrmypdf')} | {r['cer']:.4f} "
               f"| {r['median']:.4f} | {r['lost']} | {r['bytes'] / 1024:.1f} | {r['rss']:.0f} MB | {r['tree']:.0f} MB |")
-    if "chartroom" in rows:
+
+
+def report(work, only):
+    files = [l.strip() for l in open(f"{work}/meta/files.list") if l.strip()]
+    truth = json.load(open(f"{work}/meta/truth.json"))
+    pages = sum(len(v) for v in truth.values())
+    print(f"\n{pages} pages in {len(files)} files; load before: {open(f'{work}/load.before').read().strip()}")
+    print(f"load after: {open(f'{work}/load.after').read().strip()}\n")
+    rates = {}
+    for tool in ("tesseract", "ocrmypdf", "chartroom"):
+        if os.path.exists(f"{work}/{tool}.run"):
+            rates[tool] = pages / json.load(open(f"{work}/{tool}.run"))["seconds"] * 60
+    # ocrmypdf stopped early (OCRMYPDF_MINUTES): its rate over the files it finished,
+    # and every tool's error and size on those files too.
+    finished = [f for n, f in enumerate(files, 1) if os.path.exists(f"{work}/out-ocrmypdf/{n}.pdf")]
+    partial = "ocrmypdf" in rates and len(finished) < len(files)
+    if partial and finished:
+        last = max(os.path.getmtime(f"{work}/out-ocrmypdf/{n}.pdf") for n in range(1, len(finished) + 1))
+        seconds = last - os.path.getmtime(f"{work}/ocrmypdf.start")
+        rates["ocrmypdf"] = sum(len(truth[f]) for f in finished) / seconds * 60
+    table(work, only if not partial else only.replace("ocrmypdf", ""), files, truth, rates)
+    if partial and finished:
+        print(f"\nocrmypdf was stopped after {len(finished)} of {len(files)} files; on those files "
+              f"(pages/min of each tool's own run):\n")
+        table(work, only, finished, truth, rates)
+    if "chartroom" in rates:
         report = json.load(open(f"{work}/chartroom.json"))
         print(f"\nchartroom: {report['pages_filed']} filed, {report['pages_review']} in review, "
               f"{report['pages_quarantined']} quarantined, {report['pages_dropped_blank']} blank; "
