@@ -9,7 +9,9 @@
 # whitespace made one space, divided by the truth's length; a page a tool
 # lost counts 1.0), output bytes per page, peak memory (the largest process as
 # /usr/bin/time -v reports it, and every process of the run together, sampled
-# every 0.2 s), and the ratios against tesseract and ocrmypdf.
+# every 0.2 s), CPU seconds per page (user and system, all processes: less
+# sensitive than the wall clock to other work on the machine), and the ratios
+# against tesseract and ocrmypdf.
 #
 # Pages: chartroom-testpages (tests/gen), seeds alternating its standard and
 # --degraded scans (more skew and noise, dark scanner edges, a page upside
@@ -261,28 +263,44 @@ def read_texts(work, tool, files, truth):
     return read, size
 
 
-def table(work, only, files, truth, rates):
-    """The table over `files`; `rates` are the pages per minute of each tool's run."""
+def cpu_seconds(work, tool):
+    """User and system CPU time of the whole run, as /usr/bin/time -v reports it."""
+    t = open(f"{work}/{tool}.run.time").read()
+    return sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", t).group(1)) for k in ("User", "System"))
+
+
+def ran(work, tool, files, truth):
+    """The files a tool's run went through (ocrmypdf may have been stopped early)."""
+    if tool != "ocrmypdf":
+        return files
+    return [f for n, f in enumerate(files, 1) if os.path.exists(f"{work}/out-ocrmypdf/{n}.pdf")]
+
+
+def table(work, only, files, truth, rates, per_page):
+    """Errors over `files`; `rates` (pages per minute) and `per_page` (CPU seconds and
+    output bytes per page) are those of each tool's whole run."""
     pages = sum(len(truth[f]) for f in files)
     rows = {}
     for tool in ("tesseract", "ocrmypdf", "chartroom"):
         if tool not in only.split() or not os.path.exists(f"{work}/{tool}.run"):
             continue
         run = json.load(open(f"{work}/{tool}.run"))
-        read, size = read_texts(work, tool, files, truth)
+        read, _ = read_texts(work, tool, files, truth)
         errors = [cer(t, read.get((f, k))) for f in files for k, t in enumerate(truth[f])]
         lost = sum((f, k) not in read for f in files for k in range(len(truth[f])))
-        rows[tool] = {"rate": rates[tool], "cer": sum(errors) / len(errors),
-                      "median": sorted(errors)[len(errors) // 2], "lost": lost, "bytes": size / pages,
+        rows[tool] = {"rate": rates[tool], "cpu": per_page[tool][0], "cer": sum(errors) / len(errors),
+                      "median": sorted(errors)[len(errors) // 2], "lost": lost, "bytes": per_page[tool][1],
                       "rss": run["max_rss_kb"] / 1024, "tree": run["tree_peak_kb"] / 1024}
     names = {"tesseract": "tesseract, 2 processes", "ocrmypdf": "ocrmypdf -j 2", "chartroom": "chartroom ingest"}
-    print(f"| {pages} pages | pages/min | vs tesseract | vs ocrmypdf | mean CER | median CER | pages lost "
-          f"| KB per page | peak RSS, largest process | peak RSS, all processes |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| {pages} pages | pages/min | vs tesseract | vs ocrmypdf | CPU s per page | vs tesseract, per CPU second "
+          f"| mean CER | median CER | pages lost | KB per page | peak RSS, largest process | peak RSS, all processes |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for tool, r in rows.items():
         vs = lambda base: f"{r['rate'] / rows[base]['rate']:.2f}x" if base in rows else "-"
-        print(f"| {names[tool]} | {r['rate']:.1f} | {vs('tesseract')} | {vs('ocrmypdf')} | {r['cer']:.4f} "
-              f"| {r['median']:.4f} | {r['lost']} | {r['bytes'] / 1024:.1f} | {r['rss']:.0f} MB | {r['tree']:.0f} MB |")
+        cpu_vs = f"{rows['tesseract']['cpu'] / r['cpu']:.2f}x" if "tesseract" in rows else "-"
+        print(f"| {names[tool]} | {r['rate']:.1f} | {vs('tesseract')} | {vs('ocrmypdf')} | {r['cpu']:.2f} | {cpu_vs} "
+              f"| {r['cer']:.4f} | {r['median']:.4f} | {r['lost']} | {r['bytes'] / 1024:.1f} | {r['rss']:.0f} MB "
+              f"| {r['tree']:.0f} MB |")
 
 
 def report(work, only):
@@ -291,10 +309,13 @@ def report(work, only):
     pages = sum(len(v) for v in truth.values())
     print(f"\n{pages} pages in {len(files)} files; load before: {open(f'{work}/load.before').read().strip()}")
     print(f"load after: {open(f'{work}/load.after').read().strip()}\n")
-    rates = {}
+    rates, per_page = {}, {}
     for tool in ("tesseract", "ocrmypdf", "chartroom"):
         if os.path.exists(f"{work}/{tool}.run"):
             rates[tool] = pages / json.load(open(f"{work}/{tool}.run"))["seconds"] * 60
+            done = ran(work, tool, files, truth)
+            done_pages = max(1, sum(len(truth[f]) for f in done))
+            per_page[tool] = (cpu_seconds(work, tool) / done_pages, read_texts(work, tool, done, truth)[1] / done_pages)
     # ocrmypdf stopped early (OCRMYPDF_MINUTES): its rate over the files it finished,
     # and every tool's error and size on those files too.
     finished = [f for n, f in enumerate(files, 1) if os.path.exists(f"{work}/out-ocrmypdf/{n}.pdf")]
@@ -303,11 +324,11 @@ def report(work, only):
         last = max(os.path.getmtime(f"{work}/out-ocrmypdf/{n}.pdf") for n in range(1, len(finished) + 1))
         seconds = last - os.path.getmtime(f"{work}/ocrmypdf.start")
         rates["ocrmypdf"] = sum(len(truth[f]) for f in finished) / seconds * 60
-    table(work, only if not partial else only.replace("ocrmypdf", ""), files, truth, rates)
+    table(work, only if not partial else only.replace("ocrmypdf", ""), files, truth, rates, per_page)
     if partial and finished:
-        print(f"\nocrmypdf was stopped after {len(finished)} of {len(files)} files; on those files "
-              f"(pages/min of each tool's own run):\n")
-        table(work, only, finished, truth, rates)
+        print(f"\nocrmypdf was stopped after {len(finished)} of {len(files)} files; errors on those files "
+              f"(pages/min, CPU and bytes per page of each tool's whole run):\n")
+        table(work, only, finished, truth, rates, per_page)
     if "chartroom" in rates:
         report = json.load(open(f"{work}/chartroom.json"))
         print(f"\nchartroom: {report['pages_filed']} filed, {report['pages_review']} in review, "
