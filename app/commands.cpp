@@ -17,6 +17,7 @@
 #include "app/json_output.h"
 #include "app/progress.h"
 #include "app/rematch.h"
+#include "app/stage_timings.h"
 #include "app/status.h"
 #include "capture/capture.h"
 #include "review/review.h"
@@ -175,6 +176,7 @@ int run_collection(const CommonOptions& common, indexer::Store& store, const sca
   }
   if (common.json) {
     print_json(report_json(*report));
+    if (common.timings) std::cerr << format_timings(report->timings);  // standard output stays JSON
   } else {
     std::cout << fmt::format(
         "\n{} page(s) from {} file(s): {} filed, {} in review, {} quarantined, {} blank dropped.\n"
@@ -186,6 +188,7 @@ int run_collection(const CommonOptions& common, indexer::Store& store, const sca
             : "");
     std::cout << format_reconciliation(*report);
     if (report->documents_review > 0) std::cout << "See them with: chartroom review list --store " << common.store.string() << "\n";
+    if (common.timings) std::cout << "\n" << format_timings(report->timings);
   }
   for (const std::string& failure : report->failures) std::cerr << "chartroom: " << failure << "\n";
   return report->all_accounted() ? 0 : 1;

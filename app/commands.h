@@ -16,6 +16,8 @@ struct CommonOptions {
   bool json = false;
   // --create (ingest, watch, patients import): make the store if it is not one yet.
   bool create = false;
+  // --timings (ingest): print where the time went, stage by stage, at the end.
+  bool timings = false;
 };
 
 int run_ingest(const CommonOptions& common, const std::vector<std::filesystem::path>& inputs, Config config);

@@ -51,7 +51,10 @@ void Ingest::finalize(BatchState& batch) {
     if (options_.on_batch_done) options_.on_batch_done(batch.name + ": NOT FILED: " + batch.failed);
     return;
   }
+  StageClock::Span waiting(clock_, Stage::kWaitStore);
   std::lock_guard store_lock(store_mutex_);
+  waiting.stop();
+  StageClock::Span classifying(clock_, Stage::kClassify);
   indexer::BatchRecord record;
   record.name = batch.name;
   record.files = std::move(batch.files);
@@ -115,7 +118,9 @@ void Ingest::finalize(BatchState& batch) {
     line += "no readable page; nothing to file";
   }
 
+  classifying.stop();
   // classified: committed before filing starts.
+  StageClock::Span committing(clock_, Stage::kCommit);
   std::vector<indexer::PageRecord> classified;
   for (const indexer::PageRecord& page : record.pages) {
     if (page.state == PageState::kFiled || page.state == PageState::kReview || page.state == PageState::kSeparator) {
@@ -124,14 +129,21 @@ void Ingest::finalize(BatchState& batch) {
     }
   }
   auto filed = classified.empty() ? Status{} : store_.save_pages(classified, batch.name);
-  if (filed) filed = store_.file_batch(record);
-  for (const indexer::GrownFile& grown : batch.grown) {
-    if (filed) filed = store_.forget_grown_file(grown.source);  // its grown content is in review now
-  }
-  if (filed) {  // the documents hold them now
-    std::error_code ec;
-    for (const indexer::PageRecord& page : record.pages) {
-      if (!page.page_pdf.empty()) fs::remove(page.page_pdf, ec);
+  committing.stop();
+  indexer::Store::FilingTimes filing;
+  if (filed) filed = store_.file_batch(record, &filing);
+  clock_.add_seconds(Stage::kAssemble, filing.assemble_seconds);
+  clock_.add_seconds(Stage::kCommit, filing.commit_seconds);
+  {
+    StageClock::Span tidying(clock_, Stage::kCommit);
+    for (const indexer::GrownFile& grown : batch.grown) {
+      if (filed) filed = store_.forget_grown_file(grown.source);  // its grown content is in review now
+    }
+    if (filed) {  // the documents hold them now
+      std::error_code ec;
+      for (const indexer::PageRecord& page : record.pages) {
+        if (!page.page_pdf.empty()) fs::remove(page.page_pdf, ec);
+      }
     }
   }
 

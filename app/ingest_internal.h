@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/pipeline.h"
+#include "app/stage_clock.h"
 #include "app/work_queue.h"
 
 namespace chartroom::app::detail {
@@ -70,6 +71,16 @@ class Ingest {
   // The store cannot be written: the batch is not filed, and what was done
   // stays in the store for the next run.
   static void fail_batch(BatchState& batch, const Error& error);
+  // Runs fn on the store under its mutex: the wait for the mutex counts as
+  // waiting for the store, fn itself as commit.
+  template <typename Fn>
+  auto with_store(Fn&& fn) -> decltype(fn()) {
+    StageClock::Span wait(clock_, Stage::kWaitStore);
+    std::lock_guard store_lock(store_mutex_);
+    wait.stop();
+    StageClock::Span commit(clock_, Stage::kCommit);
+    return fn();
+  }
   bool stopping() const { return options_.stop != nullptr && options_.stop->load(); }
 
   // Progress: `pages` more pages are done (read, resumed, quarantined, or
@@ -100,6 +111,7 @@ class Ingest {
   const std::string engine_description_;
   std::chrono::steady_clock::time_point start_;
   std::atomic<int> pages_done_{0};
+  StageClock clock_;
   std::set<std::string> taken_this_run_;  // content hashes; producer thread only
 };
 

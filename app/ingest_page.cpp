@@ -99,6 +99,16 @@ void set_rescan(indexer::PageRecord& page, const std::vector<std::string>& probl
   page.reason = problems.empty() ? notes : "rescan: " + join(problems, ", ") + (notes.empty() ? "" : "; " + notes);
 }
 
+// A page's OCR time, for the percentile, counted once its readings are over.
+struct PageOcrTime {
+  StageClock& clock;
+  StageClock::Clock::duration elapsed{};
+  explicit PageOcrTime(StageClock& c) : clock(c) {}
+  PageOcrTime(const PageOcrTime&) = delete;
+  PageOcrTime& operator=(const PageOcrTime&) = delete;
+  ~PageOcrTime() { clock.add_page(Stage::kOcr, elapsed); }
+};
+
 struct Settled {
   std::string note;                    // what the second opinion did, for the page's reason
   std::optional<std::string> unsure;   // set: its document goes to review with this
@@ -147,7 +157,13 @@ namespace detail {
 
 void Ingest::work() {
   auto engine = pool_.lease();
-  while (auto task = queue_.pop()) {
+  StageClock::mark_worker_thread(true);
+  while (true) {
+    StageClock::Span waiting(clock_, Stage::kWaitPages);
+    auto task = queue_.pop();
+    waiting.stop();
+    if (!task) break;
+    clock_.count_page();
     BatchState& batch = *task->batch;
     indexer::PageRecord result;
     {
@@ -189,7 +205,9 @@ capture::CleanOptions Ingest::debug_options(const PageRef& ref) const {
 
 Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image& scan,
                             indexer::PageRecord& page, PageText& text) {
+  StageClock::Span cleaning(clock_, Stage::kClean);
   auto clean = capture::clean_page(scan, debug_options(page.ref));
+  clock_.add_page(Stage::kClean, cleaning.stop());
   if (!clean) {
     page.state = PageState::kQuarantined;
     page.reason = page_label(page.ref) + ": " + clean.error().message;
@@ -217,10 +235,8 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
   // and again. A run ended by kill -9 or a power cut is not held against it.
   // From here the page is "in OCR": a fatal signal names it in the crash ledger.
   const CrashLedger::Reading reading(page.file_hash, page.ref.index);
-  Result<indexer::OcrAttempts> attempts = [&] {
-    std::lock_guard store_lock(store_mutex_);
-    return store_.start_ocr_attempt(page.file_hash, page.ref.index);
-  }();
+  Result<indexer::OcrAttempts> attempts =
+      with_store([&] { return store_.start_ocr_attempt(page.file_hash, page.ref.index); });
   if (!attempts) return std::unexpected(attempts.error());
   if (attempts->crashed >= options_.ocr_attempts_per_page) {
     page.state = PageState::kQuarantined;
@@ -240,19 +256,20 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     return fail(ErrorCode::kIo, "cannot create the work folder " + pdf.parent_path().string() + " (" +
                                     ec.message() + "); free disk space or fix permissions, then run again");
   }
-  const auto ocr_start = std::chrono::steady_clock::now();
+  PageOcrTime ocr_time{clock_};  // both readings of the page, however it ends
+  StageClock::Span reading_span(clock_, Stage::kOcr);
   auto read = engine.read(clean->image, {pdf, batch.name}, page_label(page.ref));
-  {
-    std::lock_guard lock(report_mutex_);
-    report_.ocr_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - ocr_start).count();
-  }
+  ocr_time.elapsed += reading_span.stop();
   if (!read) {
     if (is_environment_failure(read.error())) return std::unexpected(read.error());
     page.state = PageState::kQuarantined;
     page.reason = read.error().message;
     return {};
   }
-  if (auto s = sync_file(pdf); !s) return s;
+  {
+    StageClock::Span commit(clock_, Stage::kCommit);
+    if (auto s = sync_file(pdf); !s) return s;
+  }
   const capture::NearBlank near_blank =
       read_first ? capture::judge_near_blank(clean->blank, *read, options_.clean.blank) : capture::NearBlank::kKeep;
   if (near_blank == capture::NearBlank::kDrop) {
@@ -268,13 +285,10 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
   }
   std::optional<std::string> orientation_unsure;
   if (clean->orientation.confidence < options_.clean.orientation.min_confidence) {
-    const auto second_start = std::chrono::steady_clock::now();
+    StageClock::Span second_reading(clock_, Stage::kOcr);
     auto settled = settle_orientation(engine, *clean, *read, pdf, {pdf, batch.name}, page_label(page.ref),
                                       options_.clean.orientation);
-    {
-      std::lock_guard lock(report_mutex_);
-      report_.ocr_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - second_start).count();
-    }
+    ocr_time.elapsed += second_reading.stop();
     if (!settled) return std::unexpected(settled.error());
     orientation_unsure = std::move(settled->unsure);
     if (!settled->note.empty()) append_note(warnings, settled->note);
@@ -318,7 +332,10 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
   text.barcodes = std::move(clean->barcodes);  // classify reads them beside the words
   page.text = text.text;
   page.barcodes = text.barcodes;
-  text.words = identifier_line_words(text, options_.match.identifiers);
+  {
+    StageClock::Span classifying(clock_, Stage::kClassify);
+    text.words = identifier_line_words(text, options_.match.identifiers);
+  }
   page.words = text.words;
   page.image_width = text.image_width;
   page.image_height = text.image_height;

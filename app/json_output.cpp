@@ -1,5 +1,6 @@
 #include "app/json_output.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 
@@ -30,6 +31,25 @@ nlohmann::json quarantined_json(const IngestReport& report) {
                    {"reason", q.reason}});
   }
   return out;
+}
+
+nlohmann::json timings_json(const StageTimings& t) {
+  nlohmann::json stages = nlohmann::json::object();
+  const double pages = std::max(1, t.pages_timed);
+  for (int i = 0; i < kStageCount; ++i) {
+    const auto stage = static_cast<Stage>(i);
+    const StageTime& s = t[stage];
+    stages[std::string(stage_key(stage))] = {
+        {"worker_seconds", round_to(s.worker_seconds, 0.001)},
+        {"reader_seconds", round_to(s.reader_seconds, 0.001)},
+        {"ms_per_page", round_to(1000 * (s.worker_seconds + s.reader_seconds) / pages, 0.1)},
+        {"p95_ms",
+         s.p95_seconds < 0 ? nlohmann::json(nullptr) : nlohmann::json(round_to(1000 * s.p95_seconds, 0.1))}};
+  }
+  return {{"wall_seconds", round_to(t.wall_seconds, 0.001)},
+          {"workers", t.workers},
+          {"pages_timed", t.pages_timed},
+          {"stages", stages}};
 }
 
 }  // namespace
@@ -91,6 +111,7 @@ nlohmann::json report_json(const IngestReport& report) {
           {"pages_resumed", report.pages_resumed},
           {"seconds", round_to(report.seconds, 0.1)},
           {"ocr_seconds", round_to(report.ocr_seconds, 0.1)},
+          {"timings", timings_json(report.timings)},
           {"folders", folders_json(report)},
           {"quarantined", quarantined_json(report)}};
 }

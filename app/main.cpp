@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
       "TIFF or PDF) directly inside a folder form one batch in name order. Files that cannot be read are\n"
       "quarantined with the reason, and the run goes on. Ctrl-C finishes the pages being read\n"
       "and stops; running it again continues and skips what is done.\n"
-      "  chartroom ingest scans/batch_0001.tif scans/clinic_0003/ --store /srv/charts");
+      "  chartroom ingest scans/batch_0001.tif scans/clinic_0003/ --store /srv/charts\n"
+      "  chartroom ingest /scans/box-0147/ --timings --store /srv/charts   # and where the time went");
   ingest->add_option("paths", inputs, "Image and PDF files and folders to ingest")->required();
   ingest->add_option("--config", config_path, "A chartroom.toml with thresholds and limits");
   ingest->add_option("--workers", workers, "Pages read in parallel (default: one per core)")
@@ -93,6 +94,10 @@ int main(int argc, char** argv) {
   add_store(ingest);
   creates_store(ingest);
   add_json(ingest, "Print the reconciliation report as JSON");
+  ingest->add_flag("--timings", common.timings,
+                   "At the end, print where the time went: seconds per stage (decode, clean, OCR,\n"
+                   "classify, assemble PDFs, commit, waiting) on the workers and on the reader thread,\n"
+                   "and per page (mean, 95th percentile); with --json on standard error");
 
   // patients import
   auto* patients = app.add_subcommand("patients",

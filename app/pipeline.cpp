@@ -62,6 +62,7 @@ Result<IngestReport> Ingest::run(const scanners::Collection& collection) {
     ~CloseOnExit() { queue.close(); }
   } close_on_exit{queue_};
   start_ = std::chrono::steady_clock::now();
+  StageClock::mark_worker_thread(false);  // this thread decodes: the reader
   if (!collection.rejected.empty()) {
     auto batch = new_batch("rejected files");
     for (const scanners::Rejected& rejected : collection.rejected) {
@@ -81,12 +82,18 @@ Result<IngestReport> Ingest::run(const scanners::Collection& collection) {
     ++started;
   }
   queue_.close();
-  workers.clear();  // joins
+  {
+    // Joins the workers, once the last pages are read and filed.
+    StageClock::Span waiting(clock_, Stage::kWaitWorkers);
+    workers.clear();
+  }
   if (started < collection.batches.size()) {  // the run is not complete, and says so
     report_.failures.push_back(std::to_string(collection.batches.size() - started) +
                                " batch(es) not started because chartroom was stopped; run again to continue");
   }
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  report_.timings = clock_.totals(options_.workers, report_.seconds);
+  report_.ocr_seconds = report_.timings[Stage::kOcr].worker_seconds;
   return report_;
 }
 
@@ -133,8 +140,10 @@ void Ingest::produce(const scanners::Batch& input) {
   for (const scanners::InputFile& file : input.files) {
     // Opened once to hash; closed again so that a folder of thousands of
     // images does not hold thousands of descriptors.
+    StageClock::Span hashing(clock_, Stage::kDecode);
     auto opened = OpenedFile::open(file.path, file.source);
     auto hash = opened ? indexer::content_hash(*opened) : std::unexpected(opened.error());
+    hashing.stop();
     if (!hash) {
       const bool unreadable = hash.error().code == ErrorCode::kIo || hash.error().code == ErrorCode::kNotFound;
       quarantine_file(*batch, file, indexer::hash_text("unreadable:" + file.source), 0,
@@ -147,8 +156,7 @@ void Ingest::produce(const scanners::Batch& input) {
     bool already_filed = size > 0 && !taken_this_run_.insert(*hash).second;
     int filed_pages = 1;
     if (!already_filed && !options_.reprocess) {
-      std::lock_guard store_lock(store_mutex_);
-      auto status = store_.file_by_hash(*hash);
+      auto status = with_store([&] { return store_.file_by_hash(*hash); });
       already_filed = status && status->has_value() && (*status)->complete && !(*status)->quarantined;
       if (already_filed) filed_pages = std::max(1, (*status)->pages);
     }
@@ -160,8 +168,7 @@ void Ingest::produce(const scanners::Batch& input) {
         continue;
       }
       kept = std::move(*placed);
-      std::lock_guard store_lock(store_mutex_);
-      auto status = store_.file_by_hash(*hash);
+      auto status = with_store([&] { return store_.file_by_hash(*hash); });
       if (!kept.empty() && status && status->has_value() && std::cmp_less_equal((*status)->pages, kept.size())) {
         already_filed = true;  // every page is in a document: nothing to read again
         filed_pages = static_cast<int>(kept.size());
@@ -176,8 +183,7 @@ void Ingest::produce(const scanners::Batch& input) {
       continue;  // same content already filed, or taken earlier in this run: never file it twice
     }
     if (!options_.reprocess) {
-      std::lock_guard store_lock(store_mutex_);
-      auto grown = store_.grown_file(file.source);
+      auto grown = with_store([&] { return store_.grown_file(file.source); });
       if (!grown) {  // not knowing whether its first pages are filed, filing it could file them twice
         fail_batch(*batch, grown.error());
         continue;
@@ -216,9 +222,11 @@ void Ingest::produce(const scanners::Batch& input) {
       break;
     }
     const std::uint64_t size = opened.identity.size;
+    StageClock::Span opening(clock_, Stage::kDecode);
     auto reader = file ? decode_guarded(opened.file->source,
                                         [&] { return capture::open_image(std::move(*file), options_.limits); })
                        : std::unexpected(file.error());
+    opening.stop();
     if (!reader) {
       quarantine_file(*batch, *opened.file, opened.hash, size, reader.error().message);
       continue;
@@ -258,10 +266,12 @@ void Ingest::produce(const scanners::Batch& input) {
       indexer::PageRecord page;
       page.ref = {opened.file->source, index};
       page.file_hash = opened.hash;
+      StageClock::Span decoding(clock_, Stage::kDecode);
       auto image = decode_guarded("page " + std::to_string(index + 1) + " of " + opened.file->source,
                                   [&] { return (*reader)->read_page(index); });
+      if (image) page.embedded_text = (*reader)->embedded_text(index);  // a PDF's text layer, for comparison
+      clock_.add_page(Stage::kDecode, decoding.stop());
       if (image) {
-        page.embedded_text = (*reader)->embedded_text(index);  // a PDF's text layer, kept for comparison
         page.state = PageState::kReceived;
         if (auto saved = save(page, *batch); !saved) fail_batch(*batch, saved.error());
       }
@@ -283,6 +293,7 @@ void Ingest::produce(const scanners::Batch& input) {
         slot = batch->pages.size() - 1;
       }
       if (image) {
+        StageClock::Span waiting(clock_, Stage::kWaitWorkers);
         queue_.push(Task{batch, slot, std::move(*image)});
       } else {
         page_done();
@@ -293,9 +304,8 @@ void Ingest::produce(const scanners::Batch& input) {
 }
 
 Result<std::set<int>> Ingest::kept_pages(const std::string& hash) {
-  std::lock_guard store_lock(store_mutex_);
   std::set<int> kept;
-  auto pages = store_.file_pages(hash);
+  auto pages = with_store([&] { return store_.file_pages(hash); });
   if (!pages) return std::unexpected(pages.error());
   for (const indexer::PageRow& page : *pages) {
     if (page.document || page.state == PageState::kSeparator || page.state == PageState::kFiled ||
@@ -308,7 +318,10 @@ Result<std::set<int>> Ingest::kept_pages(const std::string& hash) {
 
 std::optional<indexer::PageRecord> Ingest::resumable(const std::string& hash, int index,
                                                      const std::string& source) {
-  std::lock_guard store_lock(store_mutex_);
+  StageClock::Span wait(clock_, Stage::kWaitStore);
+  std::lock_guard store_lock(store_mutex_);  // held through the checks of the page PDF too
+  wait.stop();
+  StageClock::Span commit(clock_, Stage::kCommit);
   auto saved = store_.saved_page(hash, index);
   if (!saved || !saved->has_value()) return std::nullopt;
   indexer::PageRecord page = std::move(**saved);
@@ -327,8 +340,7 @@ std::optional<indexer::PageRecord> Ingest::resumable(const std::string& hash, in
 }
 
 Status Ingest::save(const indexer::PageRecord& page, const BatchState& batch) {
-  std::lock_guard store_lock(store_mutex_);
-  return store_.save_page(page, batch.name);
+  return with_store([&] { return store_.save_page(page, batch.name); });
 }
 
 void Ingest::fail_batch(BatchState& batch, const Error& error) {

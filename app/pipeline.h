@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/stage_timings.h"
 #include "capture/capture.h"
 #include "classify/classify.h"
 #include "indexer/indexer.h"
@@ -85,6 +86,7 @@ struct IngestReport {
   std::vector<QuarantinedPage> quarantined;  // every quarantined file (page -1) and page, with its reason
   double seconds = 0;
   double ocr_seconds = 0;  // summed over workers: time inside ocr::Engine::read
+  StageTimings timings;    // where the time went, stage by stage (`ingest --timings`)
   std::vector<std::string> failures;  // batches that could not be recorded (nothing of them is lost: rerun)
 
   bool all_accounted() const { return failures.empty(); }

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -246,7 +247,23 @@ fs::path document_pdf_relative(std::string_view id) {
   return fs::path("documents") / std::string(id.substr(0, 2)) / (std::string(id) + ".pdf");
 }
 
-Status Store::file_batch(const BatchRecord& batch) {
+Status Store::file_batch(const BatchRecord& batch, FilingTimes* times) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point started = Clock::now();
+  Clock::time_point assembled = started;
+  // However filing ends, the time goes to the part it was in.
+  struct Timed {
+    FilingTimes* times;
+    const Clock::time_point& started;
+    const Clock::time_point& assembled;
+    ~Timed() {
+      if (times == nullptr) return;
+      const Clock::time_point now = Clock::now();
+      const Clock::time_point split = assembled == started ? now : assembled;
+      times->assemble_seconds += std::chrono::duration<double>(split - started).count();
+      times->commit_seconds += std::chrono::duration<double>(now - split).count();
+    }
+  } timed{times, started, assembled};
   auto placement = place_pages(batch);
   if (!placement) return std::unexpected(placement.error());
   const fs::path& root = impl_->root;
@@ -281,6 +298,7 @@ Status Store::file_batch(const BatchRecord& batch) {
     }
     ready.emplace_back(temp, final_path);
   }
+  assembled = Clock::now();
   // (2) Into place (fsync, rename, fsync folder). Ids are deterministic, so a
   // PDF left by a crashed run is simply overwritten.
   for (std::size_t i = 0; i < ready.size(); ++i) {

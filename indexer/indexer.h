@@ -438,8 +438,13 @@ class Store {
   // writes it to a temp name, fsyncs and renames it into documents/, then
   // records files, pages, documents and search text in one transaction.
   // A crash at any point leaves the old state or the new one. Quarantined
-  // files are hard-linked (or copied) into quarantine/.
-  Status file_batch(const BatchRecord& batch);
+  // files are hard-linked (or copied) into quarantine/. With `times`, says how
+  // long each part took (`chartroom ingest --timings`).
+  struct FilingTimes {
+    double assemble_seconds = 0;  // the documents' PDFs put together from their pages (qpdf), to temp files
+    double commit_seconds = 0;    // fsyncs, renames, quarantine copies and the transaction
+  };
+  Status file_batch(const BatchRecord& batch, FilingTimes* times = nullptr);
 
   // The durable page state machine (table page_work, keyed on file content
   // hash + page number). save_page commits one page's state before the next
