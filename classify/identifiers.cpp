@@ -192,15 +192,11 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
       if (!name) continue;
       Identifier id = make_id(IdentifierKind::kName, name->family + ", " + name->given, trim((*it)[2].str()),
                     trim(std::string_view(line).substr(start, 40)), page_number, n);
-      // A letter's "RE:" line names its subject ("RE: Jane Doe  DOB ..."),
-      // but "RE: chest pain" does not: kept only beside an MRN or a date of birth.
-      if (label == "RE" || label == "REGARDING") {
-        regarding.push_back(std::move(id));
-        continue;
-      }
       id.suffix = name->suffix;
       id.box = locate(page, name->family + " " + name->given);  // the whole name, as it is marked for a reviewer
-      found.push_back(std::move(id));
+      // A letter's "RE:" line names its subject ("RE: Jane Doe  DOB ..."),
+      // but "RE: chest pain" does not: kept only beside an MRN or a date of birth.
+      (label == "RE" || label == "REGARDING" ? regarding : found).push_back(std::move(id));
     }
     for (std::sregex_iterator it(line.begin(), line.end(), dob_pattern()), end; it != end; ++it) {
       std::string raw = (*it)[2].str();
@@ -262,8 +258,8 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
   // A sticker label: "LAST, FIRST M" on a line of its own within two lines
   // of an MRN or a date of birth (addressograph stickers stack name, MRN,
   // DOB and account in any order).
-  for (const Identifier& other : std::vector<Identifier>(found)) {
-    if (other.kind == IdentifierKind::kBirthDate) mrn_lines.push_back(other.line);
+  for (const Identifier& other : found) {
+    if (other.kind == IdentifierKind::kBirthDate) mrn_lines.push_back(other.line);  // now the sticker's anchors
   }
   std::ranges::sort(mrn_lines);
   mrn_lines.erase(std::ranges::unique(mrn_lines).begin(), mrn_lines.end());
