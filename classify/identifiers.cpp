@@ -267,7 +267,11 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
     for (int m : {n - 2, n - 1, n + 1, n + 2}) {
       if (m < 0 || m >= static_cast<int>(lines.size())) continue;
       std::smatch s;
-      const std::string& line = lines[static_cast<std::size_t>(m)];
+      // The sticker's edge or a box rule read as "|", "[" or "_" beside it.
+      std::string line = lines[static_cast<std::size_t>(m)];
+      const auto edge = [](char c) { return c == '|' || c == '[' || c == ']' || c == '_' || c == ' ' || c == '\t'; };
+      while (!line.empty() && edge(line.front())) line.erase(line.begin());
+      while (!line.empty() && edge(line.back())) line.pop_back();
       if (!std::regex_match(line, s, sticker_pattern())) continue;
       if (std::ranges::any_of(found, [&](const Identifier& id) { return id.line == m && id.kind == IdentifierKind::kName; })) {
         continue;

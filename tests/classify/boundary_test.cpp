@@ -146,6 +146,11 @@ TEST(Boundaries, ThePatientsNameOnAStickerIsNoTitle) {
   EXPECT_TRUE(std::ranges::any_of(mixed, [](const Identifier& id) {
     return id.kind == IdentifierKind::kName && id.value == "LITTEL, BERT";
   }));
+  // The sticker's edge read as a bar before the name.
+  const auto boxed = find_identifiers(text_page("| NITZSCHE, WHITNEY L\n, DOB 03/09/1970"), 0);
+  EXPECT_TRUE(std::ranges::any_of(boxed, [](const Identifier& id) {
+    return id.kind == IdentifierKind::kName && id.value == "NITZSCHE, WHITNEY";
+  }));
 }
 
 TEST(Boundaries, WeakCuesMakeAnUnsureBoundary) {
