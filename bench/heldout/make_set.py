@@ -102,11 +102,14 @@ class SetMaker:
             return rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8])
         return rng.choice([1, 1, 2, 2, 3, 4])
 
-    def note_paras(self, t):
+    def note_paras(self, t, pages):
+        """A held-out note of the type; a long document gets one of the longer notes."""
         rng = self.rng
         pool = self.notes.get(t)
         if not pool or len(pool) < 3:
             pool = self.notes["progress_note"] + self.notes["history_and_physical"]
+        if pages >= 3:
+            pool = sorted(pool, key=lambda n: -sum(len(p) for p in n[1]))[: max(3, len(pool) // 4)]
         return rng.choice(pool)[1]
 
     def other_person(self, family=None):
@@ -131,7 +134,7 @@ class SetMaker:
                "hospital": rng.choice(documents.HOSPITALS), "sender": rng.choice(documents.OUTSIDE),
                "payers": self.payers}
         if t != "lab_result" and t != "face_sheet":
-            doc["paras"] = self.note_paras(t if t != "pathology_report" else "progress_note") if t != "consent_form" else []
+            doc["paras"] = self.note_paras(t if t != "pathology_report" else "progress_note", doc["pages"]) if t != "consent_form" else []
         if cat == "other_mrn_on_page":
             # an encounter number in the MRN's own format that the index does not hold
             doc["encounter"] = self.cohort.new_mrn()

@@ -10,7 +10,8 @@ def rel_source(source, set_dir):
 
 def reason_class(text):
     """A review reason without its numbers, names and page references: a kind of reason to count."""
-    t = re.sub(r"\([^)]*\)", "", text)
+    t = re.sub(r"\S*/\S+", "[file]", text)
+    t = re.sub(r"\([^)]*\)", "", t)
     t = re.sub(r"\b\d[\d\-/.:]*\b", "#", t)
     t = re.split(r"[;:]", t)[0]
     t = re.sub(r"\bMRN #( #)*", "MRN #", t)

@@ -75,7 +75,8 @@ ROWS = [
     ("blank backs dropped", lambda r: "%d of %d" % (r["blank_backs_dropped"], r["blank_backs"])),
     ("separator sheets recognised", lambda r: "%d of %d" % (r["separators_found"], r["separators"])),
     ("orientation right (upside-down pages)", lambda r: "%d of %d (%d)" % (r["orientation_right"], r["content_pages"], r["upside_down_pages"])),
-    ("ingest seconds (wall)", lambda r: "%s (%s)" % (r["ingest_seconds"], r["wall_seconds"])),
+    ("ingest seconds (wall)", lambda r: "%.0f (%.0f)" % (r["ingest_seconds"] or 0, r["wall_seconds"])),
+    ("seconds per page", lambda r: "%.2f" % ((r["ingest_seconds"] or r["wall_seconds"]) / max(1, r["pages"]))),
     ("all pages accounted (exit)", lambda r: "%s (%s)" % (r["all_accounted"], r["ingest_exit"])),
 ]
 
