@@ -94,12 +94,14 @@ class SetMaker:
         rng = self.rng
         if t in ("face_sheet",):
             return 1
-        if t in ("consent_form", "medication_list", "correspondence", "pathology_report"):
+        if t in ("consent_form", "correspondence", "pathology_report"):
             return rng.choice([1, 1, 2])
+        if t == "medication_list":
+            return rng.choice([1, 2, 3])
         if t == "lab_result":
             return rng.choice([1, 1, 2, 3])
         if t in ("discharge_summary", "history_and_physical"):
-            return rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8])
+            return rng.choice([1, 2, 2, 3, 4, 5, 6, 8])
         return rng.choice([1, 1, 2, 2, 3, 4])
 
     def note_paras(self, t, pages):
@@ -110,7 +112,19 @@ class SetMaker:
             pool = self.notes["progress_note"] + self.notes["history_and_physical"]
         if pages >= 3:
             pool = sorted(pool, key=lambda n: -sum(len(p) for p in n[1]))[: max(3, len(pool) // 4)]
-        return rng.choice(pool)[1]
+        paras = list(rng.choice(pool)[1])
+        # A long stay or a long work-up: the course goes on over more pages. Its text comes from
+        # other held-out notes of the type, their section bodies only (no second set of opening
+        # headings in the middle of one document).
+        want = pages * 3600
+        while sum(len(p) for p in paras) < want:
+            extra = rng.choice(pool)[1]
+            body = [p.split(":", 1)[1].strip() if ":" in p[:60] and p.split(":", 1)[0].isupper() else p for p in extra[1:]]
+            body = [b for b in body if len(b) > 80]
+            if not body:
+                break
+            paras.insert(len(paras) - 1, " ".join(body))
+        return paras
 
     def other_person(self, family=None):
         rng = self.rng

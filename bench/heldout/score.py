@@ -19,7 +19,7 @@ from metrics import score
 
 
 def run_binary(binary, set_root, label, workers):
-    work = os.path.join(set_root, "run_" + label)
+    work = os.path.join(set_root, "run_" + "".join(ch if ch.isalnum() else "_" for ch in label))
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     store = os.path.join(work, "store")
