@@ -205,11 +205,11 @@ def flow_paragraphs(pages_needed, paras, make_page, rng, pt=10.5):
     return out
 
 
-def signature_block(c, who, role="Electronically signed by"):
+def signature_block(c, who, day, role="Electronically signed by"):
     if c.y + c.line_h(10) * 3 > c.bottom:
         return
     c.y += c.px(10)
-    c.text(c.left, c.y, "%s: %s on %s" % (role, who, datetime.date.today().strftime("%m/%d/%Y")), 9.5)
+    c.text(c.left, c.y, "%s: %s on %s" % (role, who, day.strftime("%m/%d/%Y")), 9.5)
     c.y += c.line_h(10)
 
 
@@ -277,10 +277,13 @@ def narrative(doc, dpi, rng, title):
         return c
 
     pages = flow_paragraphs(n, doc["paras"], make_page, rng)
-    signature_block(pages[-1], idn.attending)
+    signature_block(pages[-1], idn.attending, idn.today + datetime.timedelta(days=rng.randint(0, 3)))
     if style == "fax" and rng.random() < 0.5:
-        pages[0].stamp(["RECEIVED", fmt_date(idn.today.isoformat(), "mon").upper(), "HEALTH INFO MGMT"],
-                       pages[0].right - pages[0].px(170), pages[0].px(50))
+        # the receiving office's stamp: over the letterhead or low on the page, where it landed
+        c0 = pages[0]
+        y = c0.px(50) if rng.random() < 0.5 else c0.h - c0.px(rng.randint(150, 260))
+        c0.stamp(["RECEIVED", fmt_date(idn.today.isoformat(), "mon").upper(), "HEALTH INFO MGMT"],
+                 c0.right - c0.px(rng.randint(150, 260)), y)
     return [c.img for c in pages]
 
 
@@ -596,7 +599,7 @@ def pathology(doc, dpi, rng):
     doc["paras"] = ["SURGICAL PATHOLOGY CASE: " + case, "SPECIMEN: " + spec, "CLINICAL HISTORY: " + rng.choice(
         ["Rule out malignancy.", "Lesion, changing in size.", "Screening colonoscopy.", "Abdominal pain, gallstones."]),
         "FINAL DIAGNOSIS: " + dx, "GROSS DESCRIPTION: " + gross, "MICROSCOPIC DESCRIPTION: " + micro,
-        "Electronically signed out by %s, MD, Pathologist." % rng.choice(PHYSICIANS)] + doc.get("paras", [])[:2]
+        "Electronically signed out by %s, MD, Pathologist." % rng.choice(PHYSICIANS)]
     return narrative(doc, dpi, rng, "Surgical Pathology Report")
 
 

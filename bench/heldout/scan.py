@@ -2,6 +2,7 @@
 blank duplex backs; and the files a scanner writes (TIFF G4 / LZW / JPEG, image PDF,
 folders of PNG or JPEG pages)."""
 import os
+import time
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -91,7 +92,9 @@ def write_batch(pages, dpi, fmt, path, rng, prof):
         return [(name, i) for i in range(len(pages))]
     if fmt in ("pdf_gray", "pdf_bw"):
         imgs = [to_bilevel(p) if fmt == "pdf_bw" else p for p in pages]
-        imgs[0].save(path + ".pdf", save_all=True, append_images=imgs[1:], resolution=float(dpi))
+        fixed = time.gmtime(1796040000)  # 2026-11-30: the same bytes for the same seed
+        imgs[0].save(path + ".pdf", save_all=True, append_images=imgs[1:], resolution=float(dpi),
+                     creationDate=fixed, modDate=fixed, producer="scanner")
         name = os.path.basename(path) + ".pdf"
         return [(name, i) for i in range(len(pages))]
     # a folder of single-page images, in name order
