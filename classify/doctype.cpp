@@ -124,6 +124,24 @@ std::optional<DocTypeRef> classify_document_type(const PageText& first_page, con
 
 namespace chartroom::classify {
 
+namespace {
+
+// Multiplies one label's odds by `factor`, makes the probabilities sum to one
+// again and ranks them, most likely first.
+template <typename Probabilities>
+void boost(Probabilities& probabilities, const std::string& label, double factor) {
+  double total = 0;
+  for (auto& [name, p] : probabilities) {
+    if (name == label) p *= factor;
+    total += p;
+  }
+  if (total <= 0) return;
+  for (auto& entry : probabilities) entry.second /= total;
+  std::ranges::sort(probabilities, [](const auto& a, const auto& b) { return a.second > b.second; });
+}
+
+}  // namespace
+
 std::vector<DocTypeRef> rank_document_types(std::span<const PageText> pages, const TypeOptions& options) {
   if (pages.empty()) return {};
   const std::optional<DocTypeRef> title = classify_document_type(pages.front(), TypeOptions{options.title_lines, 0, nullptr});
@@ -139,27 +157,14 @@ std::vector<DocTypeRef> rank_document_types(std::span<const PageText> pages, con
   // A salutation and a closing make a letter whatever it is about (a
   // consultant's letter reads like a history and physical).
   if (const int cues = letter_cues(pages); cues > 0) {
-    const double factor = cues == 2 ? 30 : 6;
-    double total = 0;
-    for (auto& [label, p] : probabilities) {
-      if (label == "correspondence") p *= factor;
-      total += p;
-    }
-    for (auto& [label, p] : probabilities) p /= total;
-    std::ranges::sort(probabilities, [](const auto& a, const auto& b) { return a.second > b.second; });
+    boost(probabilities, "correspondence", cues == 2 ? 30 : 6);
   }
   if (title) {
     // A printed title that names a type is strong evidence (its phrases name
     // the type on well over 90% of the MTSamples notes carrying them): its
     // label's odds are multiplied, enough to outweigh a body that reads like
     // another type, not enough to outweigh a model that is nearly sure.
-    double total = 0;
-    for (auto& [label, p] : probabilities) {
-      if (label == title->label) p *= 20;
-      total += p;
-    }
-    for (auto& [label, p] : probabilities) p /= total;
-    std::ranges::sort(probabilities, [](const auto& a, const auto& b) { return a.second > b.second; });
+    boost(probabilities, title->label, 20);
   }
   std::vector<DocTypeRef> ranked;
   ranked.reserve(probabilities.size());

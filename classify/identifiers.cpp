@@ -163,7 +163,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
     std::istringstream in(page.text);
     for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
   }
-  std::vector<int> mrn_lines;
+  std::vector<int> sticker_anchors;  // lines of MRNs (and, below, dates of birth) a sticker's name sits by
   std::vector<Identifier> regarding;  // names on "RE:" lines, kept beside an MRN or a date of birth
   for (int n = 0; n < static_cast<int>(lines.size()); ++n) {
     const std::string& line = lines[static_cast<std::size_t>(n)];
@@ -175,7 +175,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
       id.account = is_account_label(id.label);
       id.box = locate(page, id.text);
       found.push_back(std::move(id));
-      mrn_lines.push_back(n);
+      sticker_anchors.push_back(n);
     }
     for (std::sregex_iterator it(line.begin(), line.end(), name_label_pattern()), end; it != end; ++it) {
       const std::size_t start = static_cast<std::size_t>(it->position(0) + it->length(0));
@@ -251,7 +251,7 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
         return id.kind == IdentifierKind::kMrn && !is_account_label(id.label);
       })) {
     std::erase_if(found, [](const Identifier& id) { return id.kind == IdentifierKind::kMrn && is_account_label(id.label); });
-    std::erase_if(mrn_lines, [&](int line) {
+    std::erase_if(sticker_anchors, [&](int line) {
       return std::ranges::none_of(found, [&](const Identifier& id) { return id.kind == IdentifierKind::kMrn && id.line == line; });
     });
   }
@@ -259,11 +259,11 @@ std::vector<Identifier> find_identifiers(const PageText& page, int page_number, 
   // of an MRN or a date of birth (addressograph stickers stack name, MRN,
   // DOB and account in any order).
   for (const Identifier& other : found) {
-    if (other.kind == IdentifierKind::kBirthDate) mrn_lines.push_back(other.line);  // now the sticker's anchors
+    if (other.kind == IdentifierKind::kBirthDate) sticker_anchors.push_back(other.line);
   }
-  std::ranges::sort(mrn_lines);
-  mrn_lines.erase(std::ranges::unique(mrn_lines).begin(), mrn_lines.end());
-  for (int n : mrn_lines) {
+  std::ranges::sort(sticker_anchors);
+  sticker_anchors.erase(std::ranges::unique(sticker_anchors).begin(), sticker_anchors.end());
+  for (int n : sticker_anchors) {
     for (int m : {n - 2, n - 1, n + 1, n + 2}) {
       if (m < 0 || m >= static_cast<int>(lines.size())) continue;
       std::smatch s;
