@@ -1,6 +1,6 @@
 # tcmalloc (gperftools) for the chartroom binary: Tesseract allocates and frees
 # many small objects per line, and glibc's malloc with two workers' threads in
-# one process costs some 6% of the run (bench/README, "tcmalloc"). Off in
+# one process costs some 10% of the run (bench/README, "tcmalloc"). Off in
 # sanitizer and fuzz builds, whose own allocators must stay in charge.
 set(_tcmalloc_default ON)
 if(CHARTROOM_SANITIZE OR CHARTROOM_FUZZ)
