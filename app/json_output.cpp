@@ -63,7 +63,9 @@ nlohmann::json page_json(const indexer::PageRow& page) {
           {"orientation", page.orientation},
           {"skew", round_to(page.skew, 0.01)},
           {"blank", page.blank},
-          {"reason", or_null(page.reason)}};
+          {"reason", or_null(page.reason)},
+          {"file_hash", page.file_hash},
+          {"also_seen_as", page.also_seen_as}};
 }
 
 nlohmann::json patient_ref_json(const std::optional<PatientRef>& patient) {

@@ -175,6 +175,10 @@ void Ingest::produce(const scanners::Batch& input) {
       }
     }
     if (already_filed) {
+      // Where this content arrived again, as history (`pages --json`
+      // also_seen_as). A failure loses a name, never a page; the next run
+      // records it.
+      (void)with_store([&] { return store_.note_sighting(*hash, file.source); });
       {
         std::lock_guard lock(report_mutex_);
         ++report_.files_already_ingested;
@@ -228,7 +232,11 @@ void Ingest::produce(const scanners::Batch& input) {
                        : std::unexpected(file.error());
     opening.stop();
     if (!reader) {
-      quarantine_file(*batch, *opened.file, opened.hash, size, reader.error().message);
+      // Empty files all share one content hash; pages are keyed by content,
+      // so each empty file is keyed by its name to keep its own entry.
+      quarantine_file(*batch, *opened.file,
+                      size == 0 ? indexer::hash_text("empty:" + opened.file->source) : opened.hash, size,
+                      reader.error().message);
       continue;
     }
     const int count = (*reader)->page_count();

@@ -144,11 +144,16 @@ Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const s
       "reason = excluded.reason",
       "recording files");
   if (!files) return std::unexpected(files.error());
+  auto seen = db.prepare("INSERT OR IGNORE INTO file_sightings(hash, source, first_seen) VALUES (?1, ?2, ?3)",
+                         "recording where files were seen");
+  if (!seen) return std::unexpected(seen.error());
   for (const FileRecord& f : batch.files) {
     files->bind(1, f.hash).bind(2, f.source).bind(3, static_cast<std::int64_t>(f.size)).bind(4, f.page_count);
     files->bind(5, f.quarantined ? 1 : 0).bind(6, f.reason.empty() ? std::nullopt : std::optional(f.reason));
     files->bind(7, now);
     if (auto s = files->run(); !s) return s;
+    seen->bind(1, f.hash).bind(2, f.source).bind(3, now);
+    if (auto s = seen->run(); !s) return s;
   }
 
   // Documents before pages: pages.document_id references them. Upsert keeps created_at on re-filing.
@@ -204,8 +209,8 @@ Status record_batch(Db& db, AuditChain& chain, const BatchRecord& batch, const s
 
   auto pages = db.prepare(
       "INSERT INTO pages(source, idx, file_hash, state, document_id, pdf_page, orientation, skew, blank, reason, "
-      "ocr_confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(source, idx) DO UPDATE "
-      "SET file_hash = excluded.file_hash, state = excluded.state, document_id = excluded.document_id, "
+      "ocr_confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(file_hash, idx) DO UPDATE "
+      "SET source = excluded.source, state = excluded.state, document_id = excluded.document_id, "
       "pdf_page = excluded.pdf_page, orientation = excluded.orientation, skew = excluded.skew, "
       "blank = excluded.blank, reason = excluded.reason, ocr_confidence = excluded.ocr_confidence",
       "recording pages");

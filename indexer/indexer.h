@@ -115,7 +115,9 @@ struct BatchRecord {
 // ---------------------------------------------------------------- reading back
 
 struct PageRow {
-  std::string source;
+  std::string source;     // the name the page was read under
+  std::string file_hash;  // the content it came from: pages are keyed by (file_hash, index)
+  std::vector<std::string> also_seen_as;  // other names the same content arrived under (pages() only)
   int index = 0;
   PageState state = PageState::kReceived;
   std::optional<std::string> document;
@@ -425,7 +427,13 @@ class Store {
   // Has this content been ingested already (every page in a terminal state)?
   Result<std::optional<FileStatus>> file_by_hash(const std::string& hash);
 
-  // A scanner file that grew after chartroom took it (indexer/grown_files.cpp):
+  // Every name a content was seen under (indexer/file_history.cpp): filing
+  // records the names of the files it files; `note_sighting` records a name
+  // under which content already filed arrived again (and was skipped).
+  Status note_sighting(const std::string& hash, const std::string& source);
+  Result<std::vector<std::string>> sightings(const std::string& hash);  // first seen first
+
+  // A scanner file that grew after chartroom took it (indexer/file_history.cpp):
   // `watch` notes it when the file it is about to archive is no longer the
   // content it filed; the next ingest of that name files the grown content to
   // review (review_kind::kSuperseded) instead of filing its first pages twice.
@@ -465,7 +473,9 @@ class Store {
   // Where a page's one-page PDF waits for filing: DIR/work/pages/HA/HASH-N.pdf.
   std::filesystem::path page_pdf_path(const std::string& file_hash, int page) const;
 
-  // Reading back (stable order: by source, then index / by creation, then id).
+  // Reading back (stable order: by source, then when its file was first seen,
+  // then index / by creation, then id). Every page ever seen, each file's own:
+  // a reused file name keeps the pages of each content it held.
   Result<std::vector<PageRow>> pages();
   // The pages recorded for one input file (by its content hash), in page order.
   Result<std::vector<PageRow>> file_pages(const std::string& hash);

@@ -1,4 +1,6 @@
 // Reading the store back: pages, documents, text, file status (search: indexer/search.cpp).
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "indexer/store_impl.h"
@@ -57,7 +59,8 @@ constexpr const char* kFileBatch =
     "COALESCE((SELECT batch FROM page_work w WHERE w.file_hash = files.hash ORDER BY page LIMIT 1), source)";
 
 constexpr const char* kPageColumns =
-    "SELECT source, idx, state, document_id, pdf_page, orientation, skew, blank, reason FROM pages ";
+    "SELECT p.source, p.idx, p.state, p.document_id, p.pdf_page, p.orientation, p.skew, p.blank, p.reason, "
+    "p.file_hash FROM pages p ";
 
 Result<std::vector<PageRow>> collect_pages(Stmt& stmt) {
   std::vector<PageRow> out;
@@ -75,6 +78,7 @@ Result<std::vector<PageRow>> collect_pages(Stmt& stmt) {
     p.skew = stmt.real(6);
     p.blank = stmt.integer(7) != 0;
     p.reason = stmt.optional_text(8);
+    p.file_hash = stmt.text(9);
     out.push_back(std::move(p));
   }
 }
@@ -82,13 +86,36 @@ Result<std::vector<PageRow>> collect_pages(Stmt& stmt) {
 }  // namespace
 
 Result<std::vector<PageRow>> Store::pages() {
-  auto stmt = impl_->db.prepare(std::string(kPageColumns) + "ORDER BY source, idx", "listing pages");
+  auto stmt = impl_->db.prepare(std::string(kPageColumns) +
+                                    "LEFT JOIN files f ON f.hash = p.file_hash ORDER BY p.source, f.first_seen, "
+                                    "p.file_hash, p.idx",
+                                "listing pages");
   if (!stmt) return std::unexpected(stmt.error());
-  return collect_pages(*stmt);
+  auto pages = collect_pages(*stmt);
+  if (!pages) return pages;
+  // The other names each content arrived under, read once for all pages.
+  auto seen = impl_->db.prepare("SELECT hash, source FROM file_sightings ORDER BY hash, first_seen, source",
+                                "reading where files were seen");
+  if (!seen) return std::unexpected(seen.error());
+  std::map<std::string, std::vector<std::string>> names;
+  for (;;) {
+    auto row = seen->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    names[seen->text(0)].push_back(seen->text(1));
+  }
+  for (PageRow& page : *pages) {
+    auto it = names.find(page.file_hash);
+    if (it == names.end()) continue;
+    for (const std::string& name : it->second) {
+      if (name != page.source) page.also_seen_as.push_back(name);
+    }
+  }
+  return pages;
 }
 
 Result<std::vector<PageRow>> Store::file_pages(const std::string& hash) {
-  auto stmt = impl_->db.prepare(std::string(kPageColumns) + "WHERE file_hash = ?1 ORDER BY idx",
+  auto stmt = impl_->db.prepare(std::string(kPageColumns) + "WHERE p.file_hash = ?1 ORDER BY p.idx",
                                 "listing a file's pages");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, hash);

@@ -281,10 +281,52 @@ CREATE TABLE grown_files(
 );
 )sql";
 
+// Version 12 (issue 23, the page ledger): pages are keyed by their content,
+// (file hash, page), not by the file's name. Scanners reuse names after a
+// counter reset and migrations mount the next box at the same path; keyed by
+// name, a new file overwrote the earlier file's page rows, so `pages` lost
+// pages ever seen, and the earlier content, arriving again under another name,
+// looked unfiled and was filed a second time. `source` stays, as the name the
+// page was read under. file_sightings keeps every name each content was seen
+// under, with when, as history.
+constexpr const char* kV12PagesByContent = R"sql(
+CREATE TABLE pages_by_content(
+  file_hash TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  state TEXT NOT NULL,
+  document_id TEXT REFERENCES documents(id),
+  pdf_page INTEGER,
+  orientation INTEGER NOT NULL DEFAULT 0,
+  skew REAL NOT NULL DEFAULT 0,
+  blank INTEGER NOT NULL DEFAULT 0,
+  reason TEXT,
+  ocr_confidence REAL,
+  PRIMARY KEY(file_hash, idx)
+);
+-- One content under two names (possible only by reprocessing): keep the row
+-- that is in a document.
+INSERT OR IGNORE INTO pages_by_content(file_hash, idx, source, state, document_id, pdf_page, orientation, skew,
+                                       blank, reason, ocr_confidence)
+  SELECT file_hash, idx, source, state, document_id, pdf_page, orientation, skew, blank, reason, ocr_confidence
+  FROM pages ORDER BY document_id IS NULL, source;
+DROP TABLE pages;
+ALTER TABLE pages_by_content RENAME TO pages;
+CREATE INDEX pages_by_document ON pages(document_id, pdf_page);
+CREATE INDEX pages_by_source ON pages(source, idx);
+CREATE TABLE file_sightings(
+  hash TEXT NOT NULL,
+  source TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  PRIMARY KEY(hash, source)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO file_sightings(hash, source, first_seen) SELECT hash, source, first_seen FROM files;
+)sql";
+
 // Index i takes the store from version i to version i + 1.
 constexpr std::array kMigrations{kV1,           kV2PatientNameKey, kV3PageWork,         kV4OcrAttempts,
                                  kV5Decisions, kV6WordBoxes,      kV7PatientNameOrder, kV8PageTextRows,
-                                 kV9EmbeddedText, kV10OcrCrashes,   kV11GrownFiles};
+                                 kV9EmbeddedText, kV10OcrCrashes,   kV11GrownFiles,      kV12PagesByContent};
 
 Result<int> user_version(Db& db) {
   auto stmt = db.prepare("PRAGMA user_version", "reading the schema version");

@@ -240,6 +240,45 @@ TEST_F(Migration, AVersion9StoreCountsCrashesApartFromStarts) {
   EXPECT_EQ(attempts->crashed, 1);
 }
 
+// Version 12: pages are keyed by content, not by file name. A version-11
+// store keyed them by name, so one content reprocessed under a second name
+// had two rows; the migration keeps the row that is in a document, and the
+// names of the files become sightings.
+TEST_F(Migration, AVersion11StoreKeysItsPagesByContentAndKeepsTheFiledRow) {
+  const fs::path db_file = tmp_.path() / "chartroom.db";
+  {
+    auto db = Db::open(db_file);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(*db, 11));
+    ASSERT_TRUE(db->exec("INSERT INTO pages(source, idx, file_hash, state, document_id, pdf_page) VALUES "
+                         "('in/a_again.tif', 0, 'aa11', 'skipped', NULL, NULL)",
+                         "adding a second name for one content"));
+    EXPECT_EQ(query_int(db_file, "SELECT count(*) FROM pages"), 3);
+  }
+  auto store = Store::open(tmp_.path());
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(query_int(db_file, "PRAGMA user_version"), current_schema_version());
+  auto pages = (*store)->pages();
+  ASSERT_TRUE(pages) << pages.error().message;
+  ASSERT_EQ(pages->size(), 2U);
+  const PageRow& a = (*pages)[0];
+  EXPECT_EQ(a.source, "in/a.tif");
+  EXPECT_EQ(a.file_hash, "aa11");
+  EXPECT_EQ(a.document, "d1filed");
+  EXPECT_EQ((*pages)[1].file_hash, "bb22");
+  EXPECT_EQ((*pages)[1].document, "d2review");
+  auto seen = (*store)->sightings("aa11");
+  ASSERT_TRUE(seen) << seen.error().message;
+  EXPECT_EQ(*seen, std::vector<std::string>{"in/a.tif"});
+  ASSERT_TRUE((*store)->note_sighting("aa11", "in/a_again.tif"));
+  seen = (*store)->sightings("aa11");
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(*seen, (std::vector<std::string>{"in/a.tif", "in/a_again.tif"}));
+  pages = (*store)->pages();
+  ASSERT_TRUE(pages);
+  EXPECT_EQ((*pages)[0].also_seen_as, std::vector<std::string>{"in/a_again.tif"});
+}
+
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {
   auto store = Store::open(tmp_.path());
   ASSERT_TRUE(store) << store.error().message;

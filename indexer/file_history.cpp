@@ -1,7 +1,42 @@
-// Scanner files that grew after chartroom took them (schema v11).
+// What the store knows of input files by name: the names each content was
+// seen under (file_sightings, schema v12) and the scanner files that grew
+// after chartroom took them (grown_files, v11).
 #include "indexer/store_impl.h"
 
 namespace chartroom::indexer {
+
+Status Store::note_sighting(const std::string& hash, const std::string& source) {
+  // Read first: a resumed migration walks thousands of files already filed,
+  // and a name already known needs no write.
+  auto known = impl_->db.prepare("SELECT 1 FROM file_sightings WHERE hash = ?1 AND source = ?2",
+                                 "looking up where a file was seen");
+  if (!known) return std::unexpected(known.error());
+  known->bind(1, hash).bind(2, source);
+  auto row = known->step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) return {};
+  auto stmt = impl_->db.prepare("INSERT OR IGNORE INTO file_sightings(hash, source, first_seen) VALUES (?1, ?2, ?3)",
+                                "recording where a file was seen");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, hash).bind(2, source).bind(3, now_utc_iso());
+  auto done = stmt->step();
+  if (!done) return std::unexpected(done.error());
+  return {};
+}
+
+Result<std::vector<std::string>> Store::sightings(const std::string& hash) {
+  auto stmt = impl_->db.prepare("SELECT source FROM file_sightings WHERE hash = ?1 ORDER BY first_seen, source",
+                                "reading where a file was seen");
+  if (!stmt) return std::unexpected(stmt.error());
+  stmt->bind(1, hash);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back(stmt->text(0));
+  }
+}
 
 Result<std::optional<std::string>> Store::latest_hash_of_source(const std::string& source) {
   auto stmt = impl_->db.prepare("SELECT hash FROM files WHERE source = ?1 ORDER BY first_seen DESC LIMIT 1",
