@@ -29,13 +29,7 @@ Result<std::vector<std::string>> Store::sightings(const std::string& hash) {
                                 "reading where a file was seen");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, hash);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(stmt->text(0));
-  }
+  return stmt->first_column_texts();
 }
 
 Result<std::optional<std::string>> Store::latest_hash_of_source(const std::string& source) {

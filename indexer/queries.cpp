@@ -166,13 +166,9 @@ Result<std::string> Store::resolve_document_id(std::string_view prefix) {
                                 "looking up a document id");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, prefix);
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    ids.push_back(stmt->text(0));
-  }
+  auto found = stmt->first_column_texts();
+  if (!found) return std::unexpected(found.error());
+  const std::vector<std::string>& ids = *found;
   if (ids.empty()) {
     return fail(ErrorCode::kNotFound, "no document " + std::string(prefix) + " in " + impl_->root.string());
   }
@@ -232,13 +228,7 @@ Result<std::vector<std::string>> page_texts(Db& db, const char* sql, const char*
   auto stmt = db.prepare(sql, what);
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, id);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back(stmt->text(0));
-  }
+  return stmt->first_column_texts();
 }
 
 }  // namespace

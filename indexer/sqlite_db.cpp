@@ -41,6 +41,16 @@ Status Stmt::run() {
   return {};
 }
 
+Result<std::vector<std::string>> Stmt::first_column_texts() {
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    out.push_back(text(0));
+  }
+}
+
 void Stmt::reset() {
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/core.h"
 
@@ -46,6 +47,8 @@ class Stmt {
   Status run();
   // Ready for new bindings.
   void reset();
+  // Steps to completion: the first column of every row, as text.
+  Result<std::vector<std::string>> first_column_texts();
 
   bool is_null(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
   std::string text(int col) const;
