@@ -224,7 +224,7 @@ struct QualityOptions {
   // A page found too light or blurred that OCR then reads with at least this
   // mean word confidence (0..100) was read well: it is not sent back to be
   // rescanned for its lightness or softness alone (other problems still count).
-  double light_read_well_confidence = 80;
+  double light_read_well_confidence = 70;
   int min_cut_marks = 8;        // letters this close to one image edge: the page is cut off
   double min_fold_inches = 0.3; // a dark triangle at a corner this large: a folded corner
 };

@@ -9,6 +9,9 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "capture/capture.h"
 #include "capture/pix_adapter.h"
@@ -87,9 +90,55 @@ double edge_spread_pixels(const cv::Mat& middle, int contrast) {
 }
 
 struct Marks {
-  int cut = 0;        // letter-sized marks at the worst edge
-  double fold = 0;    // size (inches) of the largest dark triangle at a corner
+  int cut = 0;           // letter-sized marks at the worst edge
+  int cut_edge = 0;      // which: left, top, right, bottom
+  double fold = 0;       // size (inches) of the largest dark triangle at a corner
 };
+
+constexpr std::array<const char*, 4> kEdgeNames{"left", "top", "right", "bottom"};
+
+struct Letter {
+  int x, y, w, h;
+};
+
+// Letter-sized marks with another beside them on the same line: print, not
+// the scanner's specks, which stand alone.
+std::vector<Letter> in_lines(std::vector<Letter> marks, int dpi) {
+  std::ranges::sort(marks, {}, &Letter::x);
+  std::vector<bool> paired(marks.size(), false);
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    const Letter& a = marks[i];
+    const int reach = a.x + a.w + std::max(a.h, dpi / 20);
+    for (std::size_t j = i + 1; j < marks.size() && marks[j].x <= reach; ++j) {
+      const Letter& b = marks[j];
+      if (b.y < a.y + a.h && a.y < b.y + b.h) paired[i] = paired[j] = true;
+    }
+  }
+  std::vector<Letter> out;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    if (paired[i]) out.push_back(marks[i]);
+  }
+  return out;
+}
+
+// A letter near the top (or bottom) edge that stands apart: the next print
+// beyond it, in its own column, is a margin away. That is a fax machine's
+// transmit line ("07/18/2025 07:18 FROM: ... P.002/009") across the top of
+// the paper with the page's own margin below it, or a footer ("Page 1 of 1")
+// low on the page; its letters are whole, so only those the edge clips count
+// toward a cut. A page cut off there has its text running on to the edge at
+// line spacing.
+bool stands_apart(const Letter& l, const std::vector<Letter>& letters, int height, int dpi, bool top) {
+  const auto near_side = [&](const Letter& m) { return top ? m.y : height - (m.y + m.h); };
+  const int far_side = near_side(l) + l.h;
+  const int slack = dpi / 10;
+  int gap = std::numeric_limits<int>::max();
+  for (const Letter& m : letters) {
+    if (m.x > l.x + l.w + slack || m.x + m.w < l.x - slack) continue;
+    if (near_side(m) > far_side) gap = std::min(gap, near_side(m) - far_side);
+  }
+  return gap >= dpi * 3 / 10;  // a margin (7.6 mm), not line spacing
+}
 
 // Marks on the binary page: letters at an edge, triangles in corners.
 Marks edge_marks(Pix* binary, int dpi) {
@@ -103,20 +152,15 @@ Marks edge_marks(Pix* binary, int dpi) {
   // Print ends at least a quarter inch from the paper's edge; letters within
   // about 5 mm of the image's edge mean the edge cut through the page.
   const int near = std::max(2, dpi / 5);
-  std::array<int, 4> cut{};                // left, top, right, bottom
+  std::array<int, 4> cut{};  // left, top, right, bottom
+  std::vector<Letter> letters;
   const int count = boxaGetCount(boxes.get());
   for (int i = 0; i < count; ++i) {
     l_int32 x = 0, y = 0, w = 0, h = 0;
     boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h);
-    const bool left = x <= near, top = y <= near, right = x + w >= width - near, bottom = y + h >= height - near;
     const bool at_left = x <= 1, at_top = y <= 1, at_right = x + w >= width - 1, at_bottom = y + h >= height - 1;
     const bool letter = h >= dpi / 30 && h <= dpi / 3 && w <= dpi / 2 && w >= 2;
-    if (letter) {
-      cut[0] += left;
-      cut[1] += top;
-      cut[2] += right;
-      cut[3] += bottom;
-    }
+    if (letter) letters.push_back({x, y, w, h});
     // A folded corner: a solid triangle (about half its box) in a corner.
     const bool corner = (at_left || at_right) && (at_top || at_bottom);
     if (corner && w >= dpi / 8 && h >= dpi / 8 && w <= 4 * dpi && h <= 4 * dpi && w <= 3 * h && h <= 3 * w) {
@@ -129,7 +173,17 @@ Marks edge_marks(Pix* binary, int dpi) {
       }
     }
   }
-  marks.cut = *std::max_element(cut.begin(), cut.end());
+  letters = in_lines(std::move(letters), dpi);
+  for (const Letter& l : letters) {
+    const std::array<bool, 4> is_at{l.x <= 1, l.y <= 1, l.x + l.w >= width - 1, l.y + l.h >= height - 1};
+    std::array<bool, 4> is_near{l.x <= near, l.y <= near, l.x + l.w >= width - near, l.y + l.h >= height - near};
+    if (is_near[1] && !is_at[1]) is_near[1] = !stands_apart(l, letters, height, dpi, true);
+    if (is_near[3] && !is_at[3]) is_near[3] = !stands_apart(l, letters, height, dpi, false);
+    for (std::size_t e = 0; e < 4; ++e) cut[e] += is_near[e];
+  }
+  const auto worst = std::max_element(cut.begin(), cut.end());
+  marks.cut = *worst;
+  marks.cut_edge = static_cast<int>(worst - cut.begin());
   return marks;
 }
 
@@ -175,7 +229,8 @@ QualityCheck detail::check_quality(const Image& page, const Analysis& analysis, 
     const Marks marks = edge_marks(analysis.binary.get(), analysis.dpi);
     check.cut_marks = marks.cut;
     if (marks.cut >= options.min_cut_marks) {
-      check.problems.push_back("cut off at an edge (" + std::to_string(marks.cut) + " letters run up to it)");
+      check.problems.push_back(std::string("cut off at the ") + kEdgeNames[static_cast<std::size_t>(marks.cut_edge)] +
+                               " edge (" + std::to_string(marks.cut) + " letters run up to it)");
     }
     if (marks.fold >= options.min_fold_inches) check.problems.push_back("folded corner");
   }

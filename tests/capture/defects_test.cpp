@@ -3,6 +3,9 @@
 // near-blank pages that must be kept, pictures kept gray, debug images.
 #include <gtest/gtest.h>
 
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -97,13 +100,38 @@ INSTANTIATE_TEST_SUITE_P(
                       Bad{"too dark", with([](auto& d) { d.background = 90; })},
                       Bad{"too light", with([](auto& d) { d.ink = 200; })},
                       Bad{"resolution", with([](auto& d) { d.output_dpi = 100; })},
-                      Bad{"cut off", with([](auto& d) { d.cut_off = 0.2; })},
+                      Bad{"cut off at the bottom edge", with([](auto& d) { d.cut_off = 0.2; })},
                       Bad{"folded corner", with([](auto& d) { d.folded_corner = 1.2; })}),
     [](const ::testing::TestParamInfo<Bad>& param) {
       std::string name = param.param.word;
       std::replace(name.begin(), name.end(), ' ', '_');
       return name;
     });
+
+// A fax machine prints its transmit line a few millimetres from the top of
+// the paper, and some footers sit as low; both stand a margin apart from the
+// page's text and their letters are whole, so the page is not cut off. The
+// same page moved up on the glass, its text running into the top edge, is.
+TEST(Quality, FaxHeaderAndLowFooterAreNotACutButTextIntoTheTopEdgeIs) {
+  Image page = chart_page().image;
+  cv::Mat mat(page.height, page.width, CV_8UC1, page.pixels.data(), static_cast<std::size_t>(page.stride));
+  cv::putText(mat, "07/18/2025 07:18 FROM: BERKSHIRE MEDICAL LABORATORY FAX (413) 555-2501 P.002/009", {150, 40},
+              cv::FONT_HERSHEY_SIMPLEX, 0.9, cv::Scalar(0), 2, cv::LINE_AA);
+  cv::putText(mat, "Page 1 of 1", {1150, page.height - 25}, cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2,
+              cv::LINE_AA);
+  const QualityCheck faxed = check_quality(testgen::scan(page, ordinary(), 7));
+  EXPECT_FALSE(mentions(faxed, "cut off")) << problems_of(faxed);
+
+  testgen::ScanDefects d = ordinary();
+  Image moved = chart_page().image;
+  const int shift = moved.height / 5;  // the top fifth is past the glass's edge
+  cv::Mat from(moved.height, moved.width, CV_8UC1, moved.pixels.data(), static_cast<std::size_t>(moved.stride));
+  cv::Mat up(from.size(), CV_8UC1, cv::Scalar(255));
+  from.rowRange(shift, from.rows).copyTo(up.rowRange(0, from.rows - shift));
+  up.copyTo(from);
+  const QualityCheck cut = check_quality(testgen::scan(moved, d, 8));
+  EXPECT_TRUE(mentions(cut, "cut off at the top edge")) << problems_of(cut) << " cut " << cut.cut_marks;
+}
 
 TEST(Cleanup, DarkBorderAndPunchHolesAreRemoved) {
   testgen::ScanDefects d = ordinary();
