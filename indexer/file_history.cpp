@@ -33,8 +33,12 @@ Result<std::vector<std::string>> Store::sightings(const std::string& hash) {
 }
 
 Result<std::optional<std::string>> Store::latest_hash_of_source(const std::string& source) {
-  auto stmt = impl_->db.prepare("SELECT hash FROM files WHERE source = ?1 ORDER BY first_seen DESC LIMIT 1",
-                                "looking up a file by its name");
+  // Every name counts, not only the one a content was first filed under: a
+  // content skipped as already filed under another name can grow before it
+  // is archived too.
+  auto stmt = impl_->db.prepare(
+      "SELECT hash FROM file_sightings WHERE source = ?1 ORDER BY first_seen DESC, hash LIMIT 1",
+      "looking up a file by its name");
   if (!stmt) return std::unexpected(stmt.error());
   stmt->bind(1, source);
   auto row = stmt->step();

@@ -320,6 +320,7 @@ CREATE TABLE file_sightings(
   first_seen TEXT NOT NULL,
   PRIMARY KEY(hash, source)
 ) WITHOUT ROWID;
+CREATE INDEX file_sightings_by_source ON file_sightings(source, first_seen);
 INSERT OR IGNORE INTO file_sightings(hash, source, first_seen) SELECT hash, source, first_seen FROM files;
 )sql";
 

@@ -277,6 +277,14 @@ TEST_F(Migration, AVersion11StoreKeysItsPagesByContentAndKeepsTheFiledRow) {
   pages = (*store)->pages();
   ASSERT_TRUE(pages);
   EXPECT_EQ((*pages)[0].also_seen_as, std::vector<std::string>{"in/a_again.tif"});
+  // The grown-file check asks which content a name last held: the name a
+  // content was skipped under counts as much as the one it was filed under.
+  auto held = (*store)->latest_hash_of_source("in/a_again.tif");
+  ASSERT_TRUE(held) << held.error().message;
+  EXPECT_EQ(held->value_or("none"), "aa11");
+  held = (*store)->latest_hash_of_source("in/never.tif");
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(held->has_value());
 }
 
 TEST_F(Migration, DecisionsWorkOnDocumentsFiledBeforeThem) {
