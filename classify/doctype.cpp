@@ -3,8 +3,11 @@
 // below the abstain threshold no type is given and a person chooses.
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <regex>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "classify/classify.h"
 
@@ -66,7 +69,57 @@ constexpr std::array<TitleRule, 40> kRules = {{
     {"CONSULT", "history_and_physical"},
 }};
 
+// Words that are a title only when they are the whole line: as a heading
+// inside a note they are followed by a colon or by text ("CURRENT
+// MEDICATIONS: lisinopril 10 mg"), and in a letterhead by more words
+// ("Department of Radiology").
+constexpr std::array<TitleRule, 4> kWholeLineRules = {{
+    {"CURRENT MEDICATIONS", "medication_list"},
+    {"HOME MEDICATIONS", "medication_list"},
+    {"RADIOLOGY", "radiology_report"},
+    {"IMAGING", "radiology_report"},
+}};
+
 bool is_word_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// The line without the marks OCR leaves at its ends (a quote, a dash, a
+// bar), but with a colon kept: "MEDICATIONS:" is a heading, not a title.
+std::string_view bare_line(std::string_view line) {
+  const auto mark = [](char c) { return !is_word_char(c) && c != ':'; };
+  while (!line.empty() && mark(line.front())) line.remove_prefix(1);
+  while (!line.empty() && mark(line.back())) line.remove_suffix(1);
+  return line;
+}
+
+// The column headings of a medication table ("Medication  Dose  Route
+// Frequency"): three of the four on one line.
+bool is_medication_table_header(std::string_view upper_line) {
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : upper_line) {
+    if (c >= 'A' && c <= 'Z') {
+      word += c;
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  const auto has = [&](std::initializer_list<std::string_view> any) {
+    return std::ranges::any_of(words, [&](const std::string& w) { return std::ranges::find(any, w) != any.end(); });
+  };
+  return (has({"MEDICATION", "MEDICATIONS", "DRUG"}) ? 1 : 0) + (has({"DOSE", "DOSAGE", "STRENGTH"}) ? 1 : 0) +
+             (has({"ROUTE"}) ? 1 : 0) + (has({"FREQUENCY", "SIG"}) ? 1 : 0) >=
+         3;
+}
+
+bool has_medication_table(const PageText& page) {
+  std::istringstream in(page.text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.size() <= 120 && is_medication_table_header(to_upper_ascii(line))) return true;
+  }
+  return false;
+}
 
 // `phrase` in `line` as whole words ("ER VISIT" is not in "LASER VISIT").
 bool has_phrase(std::string_view line, std::string_view phrase) {
@@ -116,6 +169,9 @@ std::optional<DocTypeRef> classify_document_type(const PageText& first_page, con
         return DocTypeRef{std::string(rule.label), 0.8};
       }
     }
+    for (const TitleRule& rule : kWholeLineRules) {
+      if (bare_line(upper_line) == rule.phrase) return DocTypeRef{std::string(rule.label), 0.8};
+    }
   }
   return std::nullopt;
 }
@@ -159,6 +215,10 @@ std::vector<DocTypeRef> rank_document_types(std::span<const PageText> pages, con
   if (const int cues = letter_cues(pages); cues > 0) {
     boost(probabilities, "correspondence", cues == 2 ? 30 : 6);
   }
+  // A table with medication, dose, route and frequency columns on the first
+  // page is a medication list or administration record; a note that lists
+  // medicines does so in sentences or short lines.
+  if (has_medication_table(pages.front())) boost(probabilities, "medication_list", 20);
   if (title) {
     // A printed title that names a type is strong evidence (its phrases name
     // the type on well over 90% of the MTSamples notes carrying them): its

@@ -133,6 +133,43 @@ TEST(TypeModel, AConsultantsLetterIsCorrespondenceNotAHistoryAndPhysical) {
   EXPECT_NE(ranked.front().label, "correspondence");
 }
 
+TEST(TypeModel, AMedicationTableOrAWholeLineTitleMakesAMedicationList) {
+  // Worded for this test, as OCR reads a reconciliation sheet: the title
+  // with a stray quote mark before it, and the table's column headings.
+  PageText sheet;
+  sheet.text =
+      "Harbor Family Medicine\nPATIENT: JANE ROE\nDOB: 1960-11-21\n\xe2\x80\x98"
+      "CURRENT MEDICATIONS\n"
+      "Reconciled on: 2025-06-17 Reconciled by: L. Abramowitz, MD\nALLERGIES: Penicillin (rash)\n"
+      "Medication .- Dose -Route Frequency Started : Prescriber\nLisinopril 10 mg PO daily 2022 Patel\n"
+      "Metformin 500 mg PO twice daily 2021 Patel\n";
+  const std::vector<PageText> as_sheet = {sheet};
+  auto typed = classify_document_type(as_sheet);
+  ASSERT_TRUE(typed);
+  EXPECT_EQ(typed->label, "medication_list");
+  // Either cue alone: the table without the title, the title without the table.
+  PageText table_only = sheet;
+  table_only.text = "PATIENT: JANE ROE\nMedication Dose Route Frequency\nLisinopril 10 mg PO daily\n";
+  auto ranked = rank_document_types(std::vector<PageText>{table_only});
+  ASSERT_FALSE(ranked.empty());
+  EXPECT_EQ(ranked.front().label, "medication_list");
+  PageText title_only = sheet;
+  title_only.text = "PATIENT: JANE ROE\nCURRENT MEDICATIONS\nLisinopril 10 mg by mouth daily.\n";
+  auto title = classify_document_type(title_only, TypeOptions{12, 0, nullptr});
+  ASSERT_TRUE(title);
+  EXPECT_EQ(title->label, "medication_list");
+  // As a heading inside a note (a colon, or text after it) it names no type.
+  PageText heading = sheet;
+  heading.text = "CHIEF COMPLAINT: Cough.\nCURRENT MEDICATIONS:\nLisinopril 10 mg daily.\n"
+                 "CURRENT MEDICATIONS include lisinopril.\nDepartment of Radiology\n";
+  EXPECT_FALSE(classify_document_type(heading, TypeOptions{12, 0, nullptr}));
+  PageText imaging = sheet;
+  imaging.text = "Eastfield Community Health Center\n| IMAGING |\nReason for exam: cough.\n";
+  auto imaging_title = classify_document_type(imaging, TypeOptions{12, 0, nullptr});
+  ASSERT_TRUE(imaging_title);
+  EXPECT_EQ(imaging_title->label, "radiology_report");
+}
+
 TEST(TypeModel, DamagedModelFileIsAClearError) {
   auto bad = TypeModel::parse("chartroom-type-model 1\nbuckets 5\n");
   ASSERT_FALSE(bad);
