@@ -122,6 +122,8 @@ Result<Config> load_config(const std::filesystem::path& path) {
            read_number(table, "capture", "light_read_well_confidence", o.clean.quality.light_read_well_confidence, 0,
                        101, path),
            read_number(table, "capture", "orientation_ocr_margin", o.clean.orientation.ocr_margin, 0, 100, path),
+           read_number(table, "capture", "reread_strokes_below_confidence", o.reread_strokes_below_confidence, 0,
+                       101, path),
            read_number(table, "limits", "max_file_bytes", o.limits.max_file_bytes, 1, 1e13, path),
            read_number(table, "limits", "max_pixels", o.limits.max_pixels, 1, 1e10, path),
            read_number(table, "limits", "max_dimension", o.limits.max_dimension, 1, 1e6, path),

@@ -15,32 +15,13 @@
 
 #include "app/ingest_internal.h"
 #include "app/ocr_crashes.h"
+#include "app/second_reading.h"
 
 namespace chartroom::app {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// The store or the work folder cannot be written (disk full, read-only): not
-// the page's fault, so the page is not quarantined; the run stops filing.
-bool is_environment_failure(const Error& error) {
-  return error.code == ErrorCode::kIo || error.code == ErrorCode::kDatabase ||
-         (error.code == ErrorCode::kOcr && error.message.find("could not write") != std::string::npos);
-}
-
-// A page PDF is durable before its page is recorded as read.
-Status sync_file(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int err = errno;
-    if (fd >= 0) ::close(fd);
-    return fail(ErrorCode::kIo, "cannot write " + path.string() + " (" + std::strerror(err) +
-                                    "); free disk space or fix permissions, then run again");
-  }
-  ::close(fd);
-  return {};
-}
 
 std::string seconds_text(double seconds) {
   char text[32];
@@ -109,47 +90,6 @@ struct PageOcrTime {
   ~PageOcrTime() { clock.add_page(Stage::kOcr, elapsed); }
 };
 
-struct Settled {
-  std::string note;                    // what the second opinion did, for the page's reason
-  std::optional<std::string> unsure;   // set: its document goes to review with this
-};
-
-// The orientation capture left unsure, settled by OCR: the page is read turned
-// half a turn as well, and a reading clearly more confident than the other
-// wins (its PDF replaces the first one). When neither is, the page is not
-// filed as if its orientation were known.
-Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read, const fs::path& pdf,
-                                   ocr::ReadOptions read_options, const std::string& label,
-                                   const capture::OrientationOptions& options) {
-  capture::CleanPage turned = clean;
-  capture::turn_clean_page(turned, 180);
-  fs::path turned_pdf = pdf;
-  turned_pdf += ".turned";
-  read_options.pdf_path = turned_pdf;
-  auto other = engine.read(turned.image, read_options, label);
-  if (!other && is_environment_failure(other.error())) return std::unexpected(other.error());
-  const double as_found = read.mean_confidence;
-  const double half_turn = other ? other->mean_confidence : 0.0;
-  const std::string both = "OCR confidence " + std::to_string(static_cast<int>(as_found)) + " as found, " +
-                           std::to_string(static_cast<int>(half_turn)) + " turned half a turn";
-  std::error_code ec;
-  const capture::OcrOrientation verdict = capture::judge_by_ocr(as_found, half_turn, options);
-  if (verdict == capture::OcrOrientation::kHalfTurn) {
-    if (auto s = sync_file(turned_pdf); !s) return std::unexpected(s.error());
-    fs::rename(turned_pdf, pdf, ec);
-    if (ec) {
-      return fail(ErrorCode::kIo, "cannot write " + pdf.string() + " (" + ec.message() +
-                                      "); free disk space or fix permissions, then run again");
-    }
-    clean = std::move(turned);
-    read = std::move(*other);
-    return Settled{"turned half a turn by OCR (" + both + ")", std::nullopt};
-  }
-  fs::remove(turned_pdf, ec);
-  if (verdict == capture::OcrOrientation::kAsFound) return Settled{"orientation confirmed by OCR (" + both + ")", std::nullopt};
-  return Settled{"", "its orientation is not sure (" + both +
-                         "); check that it is upright and turn it if not (review rotate)"};
-}
 
 }  // namespace
 
@@ -289,10 +229,24 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     auto settled = settle_orientation(engine, *clean, *read, pdf, {pdf, batch.name}, page_label(page.ref),
                                       options_.clean.orientation);
     ocr_time.elapsed += second_reading.stop();
+    clock_.count_second_reading(StageClock::Second::kOrientation);
     if (!settled) return std::unexpected(settled.error());
     orientation_unsure = std::move(settled->unsure);
     if (!settled->note.empty()) append_note(warnings, settled->note);
     page.orientation = clean->orientation.degrees;
+  }
+  if (!read_first && options_.reread_strokes_below_confidence > 0 &&
+      wants_strokes_closed(*clean, *read, options_.reread_strokes_below_confidence)) {
+    StageClock::Span second_reading(clock_, Stage::kOcr);
+    auto reread = reread_strokes_closed(engine, scan, debug_options(page.ref), *clean, *read, pdf,
+                                        {pdf, batch.name}, page_label(page.ref));
+    ocr_time.elapsed += second_reading.stop();
+    if (!reread) return std::unexpected(reread.error());
+    clock_.count_second_reading(StageClock::Second::kStrokes);
+    if (reread->kept) {
+      clock_.count_second_reading(StageClock::Second::kStrokesKept);
+      append_note(warnings, reread->note);
+    }
   }
   // A page found too light that OCR read well needs no rescan for that; nor
   // does a page with almost no ink, whose paper and ink levels mean little.

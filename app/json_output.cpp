@@ -49,6 +49,10 @@ nlohmann::json timings_json(const StageTimings& t) {
   return {{"wall_seconds", round_to(t.wall_seconds, 0.001)},
           {"workers", t.workers},
           {"pages_timed", t.pages_timed},
+          {"second_readings",
+           {{"orientation", t.second_readings.orientation},
+            {"strokes_closed", t.second_readings.strokes},
+            {"strokes_closed_kept", t.second_readings.strokes_kept}}},
           {"stages", stages}};
 }
 

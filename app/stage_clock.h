@@ -25,6 +25,10 @@ class StageClock {
   // One page's time in a per-page stage (decode, clean, OCR), for its percentile.
   void add_page(Stage stage, Clock::duration elapsed);
   void count_page() { pages_.fetch_add(1, std::memory_order_relaxed); }
+  enum class Second { kOrientation, kStrokes, kStrokesKept };
+  void count_second_reading(Second what) {
+    second_[static_cast<std::size_t>(what)].fetch_add(1, std::memory_order_relaxed);
+  }
 
   StageTimings totals(int workers, double wall_seconds) const;
 
@@ -57,6 +61,7 @@ class StageClock {
   std::array<std::atomic<std::int64_t>, kStageCount> reader_nanos_{};
   std::array<std::array<std::atomic<std::uint32_t>, kBuckets>, 3> histogram_{};
   std::atomic<int> pages_{0};
+  std::array<std::atomic<int>, 3> second_{};
 };
 
 }  // namespace chartroom::app

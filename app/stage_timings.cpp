@@ -85,6 +85,11 @@ std::string format_timings(const StageTimings& t) {
   }
   row("other (unmeasured)", std::max(0.0, worker_time - t.worker_total()),
       std::max(0.0, t.wall_seconds - t.reader_total()), -1);
+  const SecondReadings& again = t.second_readings;
+  out += fmt::format(
+      "Pages read a second time (inside ocr above): {} turned half a turn to settle their orientation; "
+      "{} 1-bit page(s) read with low confidence read again with their strokes closed, {} of them better so\n",
+      again.orientation, again.strokes, again.strokes_kept);
   return out;
 }
 
@@ -115,6 +120,7 @@ StageTimings StageClock::totals(int workers, double wall_seconds) const {
   t.workers = workers;
   t.wall_seconds = wall_seconds;
   t.pages_timed = pages_.load();
+  t.second_readings = {second_[0].load(), second_[1].load(), second_[2].load()};
   for (Stage stage : kAllStages) {
     const auto i = static_cast<std::size_t>(stage);
     StageTime& s = t.stages[i];

@@ -30,10 +30,18 @@ struct StageTime {
   double p95_seconds = -1;
 };
 
+// Pages read a second time (app/second_reading.h); that time is inside kOcr.
+struct SecondReadings {
+  int orientation = 0;   // read turned half a turn too: capture was unsure which way up the page is
+  int strokes = 0;       // read again with their strokes closed: 1-bit pages OCR read with low confidence
+  int strokes_kept = 0;  // of those, the pages whose second reading was the better one
+};
+
 struct StageTimings {
   std::array<StageTime, kStageCount> stages{};
   int workers = 0;
   int pages_timed = 0;  // pages decoded and cleaned in this run (not resumed, not skipped)
+  SecondReadings second_readings;
   double wall_seconds = 0;
 
   const StageTime& operator[](Stage stage) const { return stages[static_cast<std::size_t>(stage)]; }
@@ -49,7 +57,8 @@ std::string_view stage_label(Stage stage);
 // The table `--timings` prints: each stage's seconds on the workers and on the
 // reader thread, its share of the workers' time, its mean and 95th percentile
 // per page; then the time no stage accounts for (thread start, bookkeeping,
-// progress lines), so that each column adds up to the time its threads had.
+// progress lines), so that each column adds up to the time its threads had;
+// then how many pages were read a second time, and why.
 std::string format_timings(const StageTimings& timings);
 
 }  // namespace chartroom::app

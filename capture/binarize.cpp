@@ -200,4 +200,16 @@ Image binarize(const Image& page, const BinarizeOptions& options) {
   return out;
 }
 
+Image thicken_strokes(const Image& binary, int size) {
+  if (binary.format != PixelFormat::kGray1 || binary.empty()) return binary;
+  if (size <= 0) size = binary.dpi_x >= 250 ? 3 : 2;
+  PixPtr pix = detail::to_pix(binary);
+  if (!pix) return binary;
+  // A closing joins the pieces of a broken stroke without moving its edges
+  // outwards; pixCloseSafeBrick pads the page so strokes at its edges stay put.
+  PixPtr closed(pixCloseSafeBrick(nullptr, pix.get(), size, size));
+  if (!closed) return binary;
+  return detail::from_pix(closed.get(), binary.dpi_x);
+}
+
 }  // namespace chartroom::capture

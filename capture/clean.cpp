@@ -123,6 +123,10 @@ Result<CleanPage> clean_page(const Image& scan, const CleanOptions& options) {
   out.barcodes = read_barcodes(gray, options.barcodes);
   Image binary = binarize(gray, options.binarize);
   debug("binary", binary);
+  if (options.close_strokes) {
+    binary = thicken_strokes(binary);
+    debug("strokes-closed", binary);
+  }
   out.cleanup.specks = despeckle(binary, options.cleanup);
   if (out.cleanup.specks > 0) debug("despeckled", binary);
   Orientation found = detect_orientation(binary, options.orientation);
