@@ -229,8 +229,8 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     auto settled = settle_orientation(engine, *clean, *read, pdf, {pdf, batch.name}, page_label(page.ref),
                                       options_.clean.orientation);
     ocr_time.elapsed += second_reading.stop();
-    clock_.count_second_reading(StageClock::Second::kOrientation);
     if (!settled) return std::unexpected(settled.error());
+    if (settled->read_twice) clock_.count_second_reading(StageClock::Second::kOrientation);
     orientation_unsure = std::move(settled->unsure);
     if (!settled->note.empty()) append_note(warnings, settled->note);
     page.orientation = clean->orientation.degrees;

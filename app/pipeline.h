@@ -35,10 +35,10 @@ struct IngestOptions {
   // quarantined instead of read again (app/ocr_crashes.h).
   int ocr_attempts_per_page = 3;
   // A 1-bit page OCR reads with a mean confidence under this (0-100) is read
-  // once more with its strokes closed, and the better reading is kept: faint
+  // once more with its strokes closed, and kept if much better: faint
   // toner that a fax or G4 scanner thresholded into broken letters
   // (app/second_reading.h). 0: never.
-  int reread_strokes_below_confidence = 80;
+  int reread_strokes_below_confidence = 70;
   // Called from the filing thread after each batch, e.g. to print a line.
   std::function<void(const std::string&)> on_batch_done;
   // Called from any thread each time a page is done (read, resumed or

@@ -54,6 +54,11 @@ Status sync_file(const fs::path& path) {
 Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read,
                                    const fs::path& pdf, ocr::ReadOptions read_options,
                                    const std::string& label, const capture::OrientationOptions& options) {
+  if (read.mean_confidence >= options.upright_ocr_confidence) {
+    return Settled{"orientation confirmed by OCR (confidence " +
+                       std::to_string(static_cast<int>(read.mean_confidence)) + " as found)",
+                   std::nullopt, false};
+  }
   capture::CleanPage turned = clean;
   capture::turn_clean_page(turned, 180);
   const fs::path turned_pdf = beside(pdf, "turned");
@@ -70,14 +75,16 @@ Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clea
     if (auto s = replace_pdf(turned_pdf, pdf); !s) return std::unexpected(s.error());
     clean = std::move(turned);
     read = std::move(*other);
-    return Settled{"turned half a turn by OCR (" + both + ")", std::nullopt};
+    return Settled{"turned half a turn by OCR (" + both + ")", std::nullopt, true};
   }
   fs::remove(turned_pdf, ec);
   if (verdict == capture::OcrOrientation::kAsFound) {
-    return Settled{"orientation confirmed by OCR (" + both + ")", std::nullopt};
+    return Settled{"orientation confirmed by OCR (" + both + ")", std::nullopt, true};
   }
-  return Settled{"", "its orientation is not sure (" + both +
-                         "); check that it is upright and turn it if not (review rotate)"};
+  return Settled{"",
+                 "its orientation is not sure (" + both +
+                     "); check that it is upright and turn it if not (review rotate)",
+                 true};
 }
 
 int confident_words(const PageText& read) {
@@ -121,7 +128,7 @@ Result<Reread> reread_strokes_closed(ocr::Engine& engine, const Image& scan, cap
   const int second = confident_words(*other);
   const std::string both = std::to_string(first) + " confident words as cleaned, " + std::to_string(second) +
                            " with the strokes closed";
-  if (second < first + 5 || 10 * second < 11 * first) {
+  if (second < first + 20 || 2 * second < 3 * first) {
     fs::remove(closed_pdf, ec);
     return Reread{false, ""};
   }

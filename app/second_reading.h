@@ -30,12 +30,15 @@ Status sync_file(const std::filesystem::path& path);
 struct Settled {
   std::string note;                   // what the second opinion did, for the page's reason
   std::optional<std::string> unsure;  // set: its document goes to review with this
+  bool read_twice = false;            // false: the first reading was confident enough alone
 };
 
-// The orientation capture left unsure, settled by OCR: the page is read turned
-// half a turn as well, and a reading clearly more confident than the other
-// wins (its PDF replaces the first one, `clean` and `read` become the turned
-// page's). When neither is, the page is not filed as if its orientation were known.
+// The orientation capture left unsure, settled by OCR: unless its first
+// reading is confident enough alone (OrientationOptions::
+// upright_ocr_confidence), the page is read turned half a turn as well, and a
+// reading clearly more confident than the other wins (its PDF replaces the
+// first one, `clean` and `read` become the turned page's). When neither is,
+// the page is not filed as if its orientation were known.
 Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read,
                                    const std::filesystem::path& pdf, ocr::ReadOptions read_options,
                                    const std::string& label, const capture::OrientationOptions& options);
@@ -54,9 +57,12 @@ struct Reread {
 };
 
 // Cleans the scan once more with its strokes closed before specks are removed
-// (CleanOptions::close_strokes), reads that, and keeps it when it has at least
-// 10% (and 5) more confident words than the first reading: then `clean.image`
-// and `read` are the second's and its PDF replaces the first one.
+// (CleanOptions::close_strokes), reads that, and keeps it only when the first
+// reading mostly failed: the second has half as many confident words again
+// (and 20 more). Closing also fills the holes of small letters and figures (a
+// 0 can read as an 8), so a second reading only somewhat better does not
+// replace a first one that read the identifiers right. When it is kept,
+// `clean.image` and `read` are the second's and its PDF replaces the first one.
 Result<Reread> reread_strokes_closed(ocr::Engine& engine, const Image& scan, capture::CleanOptions options,
                                      capture::CleanPage& clean, PageText& read,
                                      const std::filesystem::path& pdf, ocr::ReadOptions read_options,

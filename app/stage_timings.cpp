@@ -87,8 +87,8 @@ std::string format_timings(const StageTimings& t) {
       std::max(0.0, t.wall_seconds - t.reader_total()), -1);
   const SecondReadings& again = t.second_readings;
   out += fmt::format(
-      "Pages read a second time (inside ocr above): {} turned half a turn to settle their orientation; "
-      "{} 1-bit page(s) read with low confidence read again with their strokes closed, {} of them better so\n",
+      "Second readings (inside OCR above): {} page(s) read turned half a turn to settle their orientation; "
+      "{} faint 1-bit page(s) read with their strokes closed, {} of them better so\n",
       again.orientation, again.strokes, again.strokes_kept);
   return out;
 }

@@ -1,16 +1,16 @@
 // The second readings of a page (app/second_reading.h) with the real
-// Tesseract: an upside-down page capture could not turn is turned by OCR, a
-// clean page's first reading stands against the broken-strokes reading, and
-// each leaves one page PDF, the winner's, and nothing beside it.
+// Tesseract: an upside-down page capture could not turn is turned by OCR, an
+// upright page read well is not read turned, a clean page's first reading
+// stands against the broken-strokes reading, and each leaves one page PDF, the
+// winner's, and nothing beside it.
 #include "app/second_reading.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/gen/testgen.h"
 
@@ -66,6 +66,7 @@ TEST_F(SecondReading, AnUpsideDownPageCaptureLeftAsFoundIsTurnedByOcr) {
   const double before = testgen::character_error_rate(rendered_.ground_truth, read->text);
   auto settled = app::detail::settle_orientation(*engine_, *clean, *read, pdf, {pdf, "t"}, "page 1", {});
   ASSERT_TRUE(settled) << settled.error().message;
+  EXPECT_TRUE(settled->read_twice);
   EXPECT_FALSE(settled->unsure) << *settled->unsure;
   EXPECT_NE(settled->note.find("turned half a turn by OCR"), std::string::npos) << settled->note;
   EXPECT_EQ(clean->orientation.degrees % 360, 0);  // upright again, as rendered
@@ -73,6 +74,23 @@ TEST_F(SecondReading, AnUpsideDownPageCaptureLeftAsFoundIsTurnedByOcr) {
   EXPECT_GT(before, 0.5);
   EXPECT_LT(after, 0.05) << read->text;
   EXPECT_EQ(files(), std::vector<std::string>{"page-1.pdf"});
+}
+
+TEST_F(SecondReading, AnUprightPageReadWellIsNotReadTurned) {
+  const Image scan = testgen::scan(rendered_.image, {.noise_sigma = 4}, 9);
+  auto clean = capture::clean_page(scan);
+  ASSERT_TRUE(clean) << clean.error().message;
+  const fs::path pdf = dir_ / "page-3.pdf";
+  auto read = engine_->read(clean->image, {pdf, "t"}, "page 3");
+  ASSERT_TRUE(read) << read.error().message;
+  const capture::OrientationOptions options;
+  ASSERT_GE(read->mean_confidence, options.upright_ocr_confidence);
+  auto settled = app::detail::settle_orientation(*engine_, *clean, *read, pdf, {pdf, "t"}, "page 3", options);
+  ASSERT_TRUE(settled) << settled.error().message;
+  EXPECT_FALSE(settled->read_twice);
+  EXPECT_FALSE(settled->unsure);
+  EXPECT_NE(settled->note.find("orientation confirmed by OCR"), std::string::npos) << settled->note;
+  EXPECT_EQ(files(), std::vector<std::string>{"page-3.pdf"});
 }
 
 TEST_F(SecondReading, ACleanPagesFirstReadingStandsAgainstTheStrokesClosed) {
@@ -84,9 +102,10 @@ TEST_F(SecondReading, ACleanPagesFirstReadingStandsAgainstTheStrokesClosed) {
   ASSERT_TRUE(read) << read.error().message;
   const std::string first = read->text;
   const Image first_image = clean->image;
-  EXPECT_FALSE(app::detail::wants_strokes_closed(*clean, *read, 80)) << read->mean_confidence;
+  EXPECT_FALSE(app::detail::wants_strokes_closed(*clean, *read, 70)) << read->mean_confidence;
   // Asked anyway, the second reading is no better, so nothing changes.
-  auto again = app::detail::reread_strokes_closed(*engine_, scan, {}, *clean, *read, pdf, {pdf, "t"}, "page 2");
+  auto again =
+      app::detail::reread_strokes_closed(*engine_, scan, {}, *clean, *read, pdf, {pdf, "t"}, "page 2");
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_FALSE(again->kept) << again->note;
   EXPECT_EQ(read->text, first);

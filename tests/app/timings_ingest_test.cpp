@@ -94,7 +94,7 @@ TEST(TimingsIngest, EveryStageIsReportedAndAddsUpToNoMoreThanTheRunHad) {
   ASSERT_EQ(table_run.status, 0) << table_run.out;
   for (const char* row :
        {"Where the time went", "decode", "clean", "OCR", "classify", "assemble PDFs", "commit",
-        "waiting for the store", "waiting for pages", "waiting for workers", "p95 ms"}) {
+        "waiting for the store", "waiting for pages", "waiting for workers", "p95 ms", "Second readings"}) {
     EXPECT_NE(table_run.out.find(row), std::string::npos) << row << " missing from:\n" << table_run.out;
   }
   // Without --timings the plain report has no table.
