@@ -1,13 +1,7 @@
 // The workers' step of an ingest run: each page cleaned, read and committed.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -89,7 +83,6 @@ struct PageOcrTime {
   PageOcrTime& operator=(const PageOcrTime&) = delete;
   ~PageOcrTime() { clock.add_page(Stage::kOcr, elapsed); }
 };
-
 
 }  // namespace
 
@@ -236,7 +229,7 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
     page.orientation = clean->orientation.degrees;
   }
   if (!read_first && options_.reread_strokes_below_confidence > 0 &&
-      wants_strokes_closed(*clean, *read, options_.reread_strokes_below_confidence)) {
+      wants_strokes_closed(scan, *clean, *read, options_.reread_strokes_below_confidence)) {
     StageClock::Span second_reading(clock_, Stage::kOcr);
     auto reread = reread_strokes_closed(engine, scan, debug_options(page.ref), *clean, *read, pdf,
                                         {pdf, batch.name}, page_label(page.ref));

@@ -34,7 +34,7 @@ struct IngestOptions {
   // of a crash or a hang inside OCR (a fatal signal; not kill -9) is
   // quarantined instead of read again (app/ocr_crashes.h).
   int ocr_attempts_per_page = 3;
-  // A 1-bit page OCR reads with a mean confidence under this (0-100) is read
+  // A page scanned 1-bit that OCR reads with a mean confidence under this (0-100) is read
   // once more with its strokes closed, and kept if much better: faint
   // toner that a fax or G4 scanner thresholded into broken letters
   // (app/second_reading.h). 0: never.

@@ -20,6 +20,11 @@ fs::path beside(const fs::path& pdf, const char* what) {
   return pdf.parent_path() / (pdf.stem().string() + "." + what + ".pdf");
 }
 
+// A page read as found above OrientationOptions::upright_ocr_confidence is
+// taken as upright only with this many confident words: a high mean over a
+// few words says little.
+constexpr int kUprightWords = 10;
+
 // Moves the second reading's PDF over the first one, durably.
 Status replace_pdf(const fs::path& second, const fs::path& pdf) {
   if (auto s = sync_file(second); !s) return s;
@@ -54,7 +59,7 @@ Status sync_file(const fs::path& path) {
 Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read,
                                    const fs::path& pdf, ocr::ReadOptions read_options,
                                    const std::string& label, const capture::OrientationOptions& options) {
-  if (read.mean_confidence >= options.upright_ocr_confidence) {
+  if (read.mean_confidence >= options.upright_ocr_confidence && confident_words(read) >= kUprightWords) {
     return Settled{"orientation confirmed by OCR (confidence " +
                        std::to_string(static_cast<int>(read.mean_confidence)) + " as found)",
                    std::nullopt, false};
@@ -67,10 +72,23 @@ Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clea
   if (!other && is_environment_failure(other.error())) return std::unexpected(other.error());
   const double as_found = read.mean_confidence;
   const double half_turn = other ? other->mean_confidence : 0.0;
-  const std::string both = "OCR confidence " + std::to_string(static_cast<int>(as_found)) + " as found, " +
-                           std::to_string(static_cast<int>(half_turn)) + " turned half a turn";
+  const int words_as_found = confident_words(read);
+  const int words_turned = other ? confident_words(*other) : 0;
+  const std::string both = "OCR confidence " + std::to_string(static_cast<int>(as_found)) + " as found (" +
+                           std::to_string(words_as_found) + " confident words), " +
+                           std::to_string(static_cast<int>(half_turn)) + " turned half a turn (" +
+                           std::to_string(words_turned) + ")";
   std::error_code ec;
-  const capture::OcrOrientation verdict = capture::judge_by_ocr(as_found, half_turn, options);
+  capture::OcrOrientation verdict = capture::judge_by_ocr(as_found, half_turn, options);
+  // A mean over a handful of words is no evidence (a faint upright page read
+  // turned gave 95 over a few "words", against 77 over its text): the winner
+  // must also have more words a reader would trust.
+  if (verdict == capture::OcrOrientation::kHalfTurn && words_turned <= words_as_found) {
+    verdict = capture::OcrOrientation::kUnsure;
+  }
+  if (verdict == capture::OcrOrientation::kAsFound && words_as_found < words_turned) {
+    verdict = capture::OcrOrientation::kUnsure;
+  }
   if (verdict == capture::OcrOrientation::kHalfTurn) {
     if (auto s = replace_pdf(turned_pdf, pdf); !s) return std::unexpected(s.error());
     clean = std::move(turned);
@@ -101,9 +119,10 @@ int confident_words(const PageText& read) {
   return count;
 }
 
-bool wants_strokes_closed(const capture::CleanPage& page, const PageText& read, int below_confidence) {
-  return page.image.format == PixelFormat::kGray1 && !page.picture && !read.ocr_stopped &&
-         read.mean_confidence < static_cast<float>(below_confidence);
+bool wants_strokes_closed(const Image& scan, const capture::CleanPage& page, const PageText& read,
+                          int below_confidence) {
+  return scan.format == PixelFormat::kGray1 && page.image.format == PixelFormat::kGray1 && !page.picture &&
+         !read.ocr_stopped && read.mean_confidence < static_cast<float>(below_confidence);
 }
 
 Result<Reread> reread_strokes_closed(ocr::Engine& engine, const Image& scan, capture::CleanOptions options,

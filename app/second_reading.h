@@ -3,10 +3,10 @@
 // more reading of the page, and counted in `ingest --timings`.
 //   - Orientation: capture was unsure which way up the page is; it is read
 //     turned half a turn as well and the clearly more confident reading wins.
-//   - Broken strokes: a 1-bit page read with low confidence (faint toner that
-//     a fax or G4 scanner thresholded into broken letters) is cleaned again
-//     with its strokes closed and read again; the reading with clearly more
-//     confident words wins.
+//   - Broken strokes: a page scanned 1-bit read with low confidence (faint
+//     toner that a fax or G4 scanner thresholded into broken letters) is
+//     cleaned again with its strokes closed and read again; that reading wins
+//     where the first mostly failed.
 // The winning reading's one-page PDF replaces the first one.
 #pragma once
 
@@ -36,8 +36,9 @@ struct Settled {
 // The orientation capture left unsure, settled by OCR: unless its first
 // reading is confident enough alone (OrientationOptions::
 // upright_ocr_confidence), the page is read turned half a turn as well, and a
-// reading clearly more confident than the other wins (its PDF replaces the
-// first one, `clean` and `read` become the turned page's). When neither is,
+// reading clearly more confident than the other, with more confident words
+// too, wins (its PDF replaces the first one, `clean` and `read` become the
+// turned page's). When neither is,
 // the page is not filed as if its orientation were known.
 Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read,
                                    const std::filesystem::path& pdf, ocr::ReadOptions read_options,
@@ -48,8 +49,11 @@ Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clea
 // strokes is short, mixed with digits and signs, or unsure.
 int confident_words(const PageText& read);
 
-// Whether `page` (as cleaned) and its first reading call for the broken-strokes reading.
-bool wants_strokes_closed(const capture::CleanPage& page, const PageText& read, int below_confidence);
+// Whether a page calls for the broken-strokes reading: scanned 1-bit (the
+// scanner's threshold, not chartroom's, broke the strokes), a text page, and
+// read whole with a mean confidence under `below_confidence`.
+bool wants_strokes_closed(const Image& scan, const capture::CleanPage& page, const PageText& read,
+                          int below_confidence);
 
 struct Reread {
   bool kept = false;  // the second reading won: `clean.image` and `read` are now its

@@ -33,7 +33,7 @@ struct StageTime {
 // Pages read a second time (app/second_reading.h); that time is inside kOcr.
 struct SecondReadings {
   int orientation = 0;   // read turned half a turn too: capture was unsure which way up the page is
-  int strokes = 0;       // read again with their strokes closed: 1-bit pages OCR read with low confidence
+  int strokes = 0;       // read again with their strokes closed: pages scanned 1-bit, read with low confidence
   int strokes_kept = 0;  // of those, the pages whose second reading was the better one
 };
 

@@ -100,9 +100,10 @@ struct OrientationOptions {
   // Otherwise its document goes to review to be checked upright.
   double ocr_margin = 10;
   double min_ocr_confidence = 50;
-  // A page read as found with this mean confidence or more is upright and is
-  // not read turned: an upside-down page reads as noise (at most 77 on the
-  // development sets, 2026-12-06, against 87-94 for those pages upright).
+  // A page read as found with this mean confidence or more (over 10 words or
+  // more that a reader would trust) is upright and is not read turned: an
+  // upside-down page reads as noise (at most 77 on the development sets,
+  // 2026-12-06, against 87-94 for those pages upright).
   double upright_ocr_confidence = 88;
 };
 

@@ -102,7 +102,7 @@ TEST_F(SecondReading, ACleanPagesFirstReadingStandsAgainstTheStrokesClosed) {
   ASSERT_TRUE(read) << read.error().message;
   const std::string first = read->text;
   const Image first_image = clean->image;
-  EXPECT_FALSE(app::detail::wants_strokes_closed(*clean, *read, 70)) << read->mean_confidence;
+  EXPECT_FALSE(app::detail::wants_strokes_closed(scan, *clean, *read, 70)) << read->mean_confidence;
   // Asked anyway, the second reading is no better, so nothing changes.
   auto again =
       app::detail::reread_strokes_closed(*engine_, scan, {}, *clean, *read, pdf, {pdf, "t"}, "page 2");
