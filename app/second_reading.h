@@ -38,8 +38,8 @@ struct Settled {
 // upright_ocr_confidence), the page is read turned half a turn as well, and a
 // reading clearly more confident than the other, with more confident words
 // too, wins (its PDF replaces the first one, `clean` and `read` become the
-// turned page's). When neither is,
-// the page is not filed as if its orientation were known.
+// turned page's). When neither does, the page is not filed as if its
+// orientation were known.
 Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read,
                                    const std::filesystem::path& pdf, ocr::ReadOptions read_options,
                                    const std::string& label, const capture::OrientationOptions& options);

@@ -88,7 +88,7 @@ std::string format_timings(const StageTimings& t) {
   const SecondReadings& again = t.second_readings;
   out += fmt::format(
       "Second readings (inside OCR above): {} page(s) read turned half a turn to settle their orientation; "
-      "{} faint 1-bit page(s) read with their strokes closed, {} of them better so\n",
+      "{} faint page(s) scanned 1-bit read again with their strokes closed, {} of them better so\n",
       again.orientation, again.strokes, again.strokes_kept);
   return out;
 }

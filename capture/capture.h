@@ -299,7 +299,8 @@ struct CleanOptions {
   bool close_strokes = false;
   // When set, each stage's image is written there as a PNG named
   // "<debug_name>-<N>-<stage>.png" (scan, gray, deskewed, marks-removed,
-  // binary, strokes-closed, despeckled, final), so a person can see why a page came out as it did.
+  // binary, strokes-closed, despeckled, final), so a person can see why a
+  // page came out as it did.
   std::filesystem::path debug_dir;
   std::string debug_name = "page";
 };

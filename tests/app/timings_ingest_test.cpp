@@ -14,6 +14,20 @@ namespace {
 namespace fs = std::filesystem;
 using test::quote;
 
+std::string chartroom_command() {
+  return quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom");
+}
+
+// A new store in `root` with the roster there imported: its --store argument.
+std::string new_store(const fs::path& root, const std::string& name) {
+  const std::string store = " --store " + quote(root / name);
+  EXPECT_EQ(test::run_shell(chartroom_command() + " patients import --create " + quote(root / "roster.csv") +
+                            store + " 2>/dev/null")
+                .status,
+            0);
+  return store;
+}
+
 TEST(TimingsIngest, EveryStageIsReportedAndAddsUpToNoMoreThanTheRunHad) {
   const fs::path root = fs::temp_directory_path() / ("chartroom-timings-" + std::to_string(::getpid()));
   fs::remove_all(root);
@@ -42,12 +56,8 @@ TEST(TimingsIngest, EveryStageIsReportedAndAddsUpToNoMoreThanTheRunHad) {
                                      d == 0 ? testgen::Encoding::kTiffG4 : testgen::Encoding::kPng));
   }
 
-  const std::string chartroom = quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom");
-  const std::string store = " --store " + quote(root / "store");
-  ASSERT_EQ(test::run_shell(chartroom + " patients import --create " + quote(root / "roster.csv") + store +
-                            " 2>/dev/null")
-                .status,
-            0);
+  const std::string chartroom = chartroom_command();
+  const std::string store = new_store(root, "store");
 
   // --json: the timings in the report.
   const auto json_run = test::run_shell(chartroom + " ingest " + quote(root / "in") + store +
@@ -84,11 +94,7 @@ TEST(TimingsIngest, EveryStageIsReportedAndAddsUpToNoMoreThanTheRunHad) {
   EXPECT_NEAR(report["ocr_seconds"].get<double>(), t["stages"]["ocr"]["worker_seconds"].get<double>(), 0.06);
 
   // The table in plain words, on a fresh store.
-  const std::string store2 = " --store " + quote(root / "store2");
-  ASSERT_EQ(test::run_shell(chartroom + " patients import --create " + quote(root / "roster.csv") + store2 +
-                            " 2>/dev/null")
-                .status,
-            0);
+  const std::string store2 = new_store(root, "store2");
   const auto table_run =
       test::run_shell(chartroom + " ingest " + quote(root / "in") + store2 + " --timings 2>/dev/null");
   ASSERT_EQ(table_run.status, 0) << table_run.out;
@@ -133,12 +139,8 @@ TEST(TimingsIngest, AFaintG4PageIsReadAgainWithItsStrokesClosed) {
       {testgen::scan(rendered[0].image, clean, 11), testgen::scan(rendered[1].image, faint, 3)},
       root / "in" / "faint.tif", testgen::Encoding::kTiffG4));
 
-  const std::string chartroom = quote(fs::path(CHARTROOM_BINARY_DIR) / "app" / "chartroom");
-  const std::string store = " --store " + quote(root / "store");
-  ASSERT_EQ(test::run_shell(chartroom + " patients import --create " + quote(root / "roster.csv") + store +
-                            " 2>/dev/null")
-                .status,
-            0);
+  const std::string chartroom = chartroom_command();
+  const std::string store = new_store(root, "store");
   const auto run =
       test::run_shell(chartroom + " ingest " + quote(root / "in") + store + " --timings --json 2>/dev/null");
   ASSERT_EQ(run.status, 0) << run.out;
