@@ -38,6 +38,7 @@ constexpr Key kKeys[] = {
     {"capture", "blank_look_from_marks", Kind::kNumber},
     {"capture", "light_read_well_confidence", Kind::kNumber},
     {"capture", "orientation_ocr_margin", Kind::kNumber},
+    {"capture", "reread_strokes_below_confidence", Kind::kNumber},
     {"limits", "max_file_bytes", Kind::kNumber},
     {"limits", "max_pixels", Kind::kNumber},
     {"limits", "max_dimension", Kind::kNumber},
