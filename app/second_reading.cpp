@@ -25,14 +25,11 @@ fs::path beside(const fs::path& pdf, const char* what) {
 // few words says little.
 constexpr int kUprightWords = 10;
 
-// Moves the second reading's PDF over the first one, durably.
+// Moves the second reading's PDF over the first one, durably (core's
+// fsync, rename, fsync of the folder), saying what to do when it cannot.
 Status replace_pdf(const fs::path& second, const fs::path& pdf) {
-  if (auto s = sync_file(second); !s) return s;
-  std::error_code ec;
-  fs::rename(second, pdf, ec);
-  if (ec) {
-    return fail(ErrorCode::kIo, "cannot write " + pdf.string() + " (" + ec.message() +
-                                    "); free disk space or fix permissions, then run again");
+  if (auto s = commit_file_atomic(second, pdf); !s) {
+    return fail(ErrorCode::kIo, s.error().message + "; free disk space or fix permissions, then run again");
   }
   return {};
 }
