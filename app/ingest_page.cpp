@@ -235,7 +235,7 @@ Status Ingest::process_page(ocr::Engine& engine, BatchState& batch, const Image&
                                         {pdf, batch.name}, page_label(page.ref));
     ocr_time.elapsed += second_reading.stop();
     if (!reread) return std::unexpected(reread.error());
-    clock_.count_second_reading(StageClock::Second::kStrokes);
+    if (reread->read_again) clock_.count_second_reading(StageClock::Second::kStrokes);
     if (reread->kept) {
       clock_.count_second_reading(StageClock::Second::kStrokesKept);
       append_note(warnings, reread->note);

@@ -56,7 +56,8 @@ Status sync_file(const fs::path& path) {
 Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clean, PageText& read,
                                    const fs::path& pdf, ocr::ReadOptions read_options,
                                    const std::string& label, const capture::OrientationOptions& options) {
-  if (read.mean_confidence >= options.upright_ocr_confidence && confident_words(read) >= kUprightWords) {
+  const int words_as_found = confident_words(read);
+  if (read.mean_confidence >= options.upright_ocr_confidence && words_as_found >= kUprightWords) {
     return Settled{"orientation confirmed by OCR (confidence " +
                        std::to_string(static_cast<int>(read.mean_confidence)) + " as found)",
                    std::nullopt, false};
@@ -69,7 +70,6 @@ Result<Settled> settle_orientation(ocr::Engine& engine, capture::CleanPage& clea
   if (!other && is_environment_failure(other.error())) return std::unexpected(other.error());
   const double as_found = read.mean_confidence;
   const double half_turn = other ? other->mean_confidence : 0.0;
-  const int words_as_found = confident_words(read);
   const int words_turned = other ? confident_words(*other) : 0;
   const std::string both = "OCR confidence " + std::to_string(static_cast<int>(as_found)) + " as found (" +
                            std::to_string(words_as_found) + " confident words), " +
@@ -128,7 +128,7 @@ Result<Reread> reread_strokes_closed(ocr::Engine& engine, const Image& scan, cap
   options.close_strokes = true;
   options.debug_name += "-strokes-closed";
   auto variant = capture::clean_page(scan, options);
-  if (!variant || variant->image.format != PixelFormat::kGray1) return Reread{};  // the first reading stands
+  if (!variant || variant->image.format != PixelFormat::kGray1) return Reread{};  // not read again
   // Turned as the first reading ended up (OCR may have settled its orientation).
   capture::turn_clean_page(*variant, clean.orientation.degrees - variant->orientation.degrees + 360);
   const fs::path closed_pdf = beside(pdf, "closed");
@@ -138,7 +138,7 @@ Result<Reread> reread_strokes_closed(ocr::Engine& engine, const Image& scan, cap
   if (!other) {
     fs::remove(closed_pdf, ec);
     if (is_environment_failure(other.error())) return std::unexpected(other.error());
-    return Reread{};  // the first reading stands
+    return Reread{};  // the first reading stands; the failed one is not counted as read
   }
   const int first = confident_words(read);
   const int second = confident_words(*other);
@@ -146,12 +146,12 @@ Result<Reread> reread_strokes_closed(ocr::Engine& engine, const Image& scan, cap
                            " with the strokes closed";
   if (second < first + 20 || 2 * second < 3 * first) {
     fs::remove(closed_pdf, ec);
-    return Reread{false, ""};
+    return Reread{true, false, ""};
   }
   if (auto s = replace_pdf(closed_pdf, pdf); !s) return std::unexpected(s.error());
   clean.image = std::move(variant->image);
   read = std::move(*other);
-  return Reread{true, "faint or broken letters: read again with their strokes closed (" + both + ")"};
+  return Reread{true, true, "faint or broken letters: read again with their strokes closed (" + both + ")"};
 }
 
 }  // namespace chartroom::app::detail

@@ -56,8 +56,9 @@ bool wants_strokes_closed(const Image& scan, const capture::CleanPage& page, con
                           int below_confidence);
 
 struct Reread {
-  bool kept = false;  // the second reading won: `clean.image` and `read` are now its
-  std::string note;   // for the page's reason ("" when the first reading stands)
+  bool read_again = false;  // false: the page could not be cleaned or read a second time
+  bool kept = false;        // the second reading won: `clean.image` and `read` are now its
+  std::string note;         // for the page's reason ("" when the first reading stands)
 };
 
 // Cleans the scan once more with its strokes closed before specks are removed
